@@ -50,6 +50,32 @@ inline int add_module_ref(PyObject* module, const char* name, PyObject* value) {
     return 0;
 }
 
+// The exception being raised, taken out of the error indicator (normalized), or null.
+inline PyObject* take_exception() {
+#if PY_VERSION_HEX >= 0x030C0000
+    return PyErr_GetRaisedException();
+#else
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyErr_NormalizeException(&type, &value, &tb);
+    if (value && tb) PyException_SetTraceback(value, tb);
+    Py_XDECREF(type);
+    Py_XDECREF(tb);
+    return value;
+#endif
+}
+
+// Raise exc (a reference is stolen).
+inline void raise_exception(PyObject* exc) {
+#if PY_VERSION_HEX >= 0x030C0000
+    PyErr_SetRaisedException(exc);
+#else
+    PyObject* type = reinterpret_cast<PyObject*>(Py_TYPE(exc));
+    Py_INCREF(type);
+    PyErr_Restore(type, exc, PyException_GetTraceback(exc));
+#endif
+}
+
 // Objects looked up once at import and kept for the life of the process. All are
 // strong references owned by the module (see module.cpp).
 struct Globals {

@@ -1,0 +1,560 @@
+// The recursive encoder: type dispatch, containers and keys, over any writer.
+//
+// One template serves both dialects: kJson follows json.dumps to the character
+// (separators, indent, sort_keys, skipkeys, allow_nan, check_circular, default, the
+// exact exceptions); otherwise it follows orjson.dumps (compact UTF-8, NaN as null,
+// str keys only, 64-bit ints, a fixed depth limit). Scalars of exact types are handled
+// inline; everything rarer goes through other(), where later types will be added.
+#pragma once
+#include <algorithm>
+#include "common/py.hpp"
+#include "encode/numbers.hpp"
+#include "encode/options.hpp"
+#include "encode/strings.hpp"
+#include "encode/writer.hpp"
+
+#if PY_VERSION_HEX < 0x030B0000
+#include <longintrepr.h>
+#endif
+
+namespace rjson::encode {
+
+// A str must be "ready" before its kind and data are read; only 3.9-3.11 have
+// str objects that are not (made by deprecated wchar_t APIs).
+RJSON_INLINE bool str_ready(PyObject* s) {
+#if PY_VERSION_HEX < 0x030C0000
+    return PyUnicode_READY(s) == 0;
+#else
+    (void)s;
+    return true;
+#endif
+}
+
+// The value of an int that fits in 64 signed bits, read without a call where the
+// layout is known. Returns false (no error set) when it does not fit.
+RJSON_INLINE bool small_int_value(PyObject* o, int64_t* out) {
+#if PY_VERSION_HEX >= 0x030C0000
+    if (PyUnstable_Long_IsCompact(reinterpret_cast<PyLongObject*>(o))) {
+        *out = PyUnstable_Long_CompactValue(reinterpret_cast<PyLongObject*>(o));
+        return true;
+    }
+#else
+    Py_ssize_t size = Py_SIZE(o);
+    const digit* d = reinterpret_cast<PyLongObject*>(o)->ob_digit;
+    if (size >= -1 && size <= 1) {
+        *out = size * static_cast<int64_t>(d[0]);
+        return true;
+    }
+    if (size == 2 || size == -2) {
+        int64_t v = static_cast<int64_t>(d[0]) | (static_cast<int64_t>(d[1]) << PyLong_SHIFT);
+        *out = size < 0 ? -v : v;
+        return true;
+    }
+#endif
+    int overflow = 0;
+    long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
+    if (overflow) return false;
+    *out = v;
+    return true;
+}
+
+template <class W, bool kJson>
+class Encoder {
+public:
+    Encoder(W& w, const Options& opt) : w_(w), opt_(opt) {}
+    ~Encoder() { PyMem_Free(path_); }
+    Encoder(const Encoder&) = delete;
+
+    bool encode(PyObject* o) { return value(o); }
+
+private:
+    static constexpr StrOut kStrOut = kJson ? StrOut::ascii : StrOut::utf8;
+    // orjson's nesting limit; json's is the interpreter's recursion limit.
+    static constexpr int kOrjsonMaxDepth = 254;
+    // A hard cap under json's limit too, so a raised sys.setrecursionlimit cannot
+    // make deep input overflow the C stack.
+    static constexpr int kMaxDepth = 10000;
+
+    // ---- scalars ----
+
+    template <size_t N>
+    RJSON_INLINE bool literal(const char (&text)[N]) {
+        if (!w_.reserve(N)) return false;
+        w_.put(text, N - 1);
+        return true;
+    }
+
+    RJSON_INLINE bool str(PyObject* s) {
+        if (RJSON_UNLIKELY(!str_ready(s))) return false;
+        if constexpr (W::kUnicode) return put_str(w_, s);
+        else return put_str<kStrOut>(w_, s);
+    }
+
+    // ASCII text made by fmt(char* out) -> end, at most kMaxNumberChars long.
+    template <class F>
+    RJSON_INLINE bool number_text(F fmt) {
+        if constexpr (W::kUnicode) {
+            char buf[kMaxNumberChars];
+            size_t n = static_cast<size_t>(fmt(buf) - buf);
+            if (!w_.reserve(n)) return false;
+            w_.put(buf, n);
+        } else {
+            if (!w_.reserve(kMaxNumberChars)) return false;
+            char* p = reinterpret_cast<char*>(w_.pos());
+            w_.set_pos(reinterpret_cast<uint8_t*>(fmt(p)));
+        }
+        return true;
+    }
+
+    RJSON_INLINE bool integer(PyObject* o) {
+        int64_t v;
+        if (RJSON_LIKELY(small_int_value(o, &v)))
+            return number_text([v](char* p) { return write_int64(p, v); });
+        return big_integer(o);
+    }
+
+    RJSON_NOINLINE bool big_integer(PyObject* o) {
+        unsigned long long u = PyLong_AsUnsignedLongLong(o);
+        if (!(u == static_cast<unsigned long long>(-1) && PyErr_Occurred()))
+            return number_text([u](char* p) { return write_uint64(p, u); });
+        PyErr_Clear();
+        if constexpr (!kJson) {
+            PyErr_SetString(g.JSONEncodeError, "Integer exceeds 64-bit range");
+            return false;
+        } else {
+            // int.__repr__ itself: any size, and its ValueError past the digit limit.
+            Ref text(PyLong_Type.tp_repr(o));
+            if (!text) return false;
+            Py_ssize_t n;
+            const char* s = PyUnicode_AsUTF8AndSize(text.get(), &n);  // ASCII digits: no copy kept
+            if (!s || !w_.reserve(static_cast<size_t>(n))) return false;
+            w_.put(s, static_cast<size_t>(n));
+            return true;
+        }
+    }
+
+    RJSON_INLINE bool real(PyObject* o, double d) {
+        if (RJSON_UNLIKELY(!std::isfinite(d))) return non_finite(o, d, false);
+        return number_text([d](char* p) { return write_double(p, d, kJson ? kPythonRepr : kOrjson); });
+    }
+
+    // NaN and the infinities: null for orjson; json's literals, or its ValueError.
+    RJSON_NOINLINE bool non_finite(PyObject* o, double d, bool quoted) {
+        if constexpr (!kJson) {
+            (void)o, (void)quoted;
+            return literal("null");
+        } else {
+            if (!opt_.allow_nan) {
+                if (opt_.pretty) {
+                    Ref r(PyObject_Repr(o));
+                    if (r) PyErr_Format(PyExc_ValueError, "Out of range float values are not JSON compliant: %U", r.get());
+                } else {
+                    PyErr_SetString(PyExc_ValueError, "Out of range float values are not JSON compliant");
+                }
+                return false;
+            }
+            const char* text = std::isnan(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity";
+            size_t n = std::strlen(text);
+            if (!w_.reserve(n + 2)) return false;
+            if (quoted) w_.put('"');
+            w_.put(text, n);
+            if (quoted) w_.put('"');
+            return true;
+        }
+    }
+
+    // ---- dispatch ----
+
+    RJSON_INLINE bool value(PyObject* o) {
+        PyTypeObject* t = Py_TYPE(o);
+        if (t == &PyUnicode_Type) return str(o);
+        if (t == &PyLong_Type) return integer(o);
+        if (t == &PyFloat_Type) return real(o, PyFloat_AS_DOUBLE(o));
+        if (t == &PyList_Type) return list(o);
+        if (t == &PyDict_Type) return dict(o);
+        if (o == Py_True) return literal("true");
+        if (o == Py_False) return literal("false");
+        if (o == Py_None) return literal("null");
+        if (t == &PyTuple_Type) return list(o);
+        return other(o);
+    }
+
+    // A container element: scalars of exact types run no Python code, so they need no
+    // reference of their own; anything else might (default=, items()) and could drop
+    // the container's last reference to it, so it is held while encoded.
+    RJSON_INLINE bool element(PyObject* o) {
+        PyTypeObject* t = Py_TYPE(o);
+        if (t == &PyUnicode_Type) return str(o);
+        if (t == &PyLong_Type) return integer(o);
+        if (t == &PyFloat_Type) return real(o, PyFloat_AS_DOUBLE(o));
+        Py_INCREF(o);
+        bool ok = value(o);
+        Py_DECREF(o);
+        return ok;
+    }
+
+    // Subclasses of the core types, and everything else through default.
+    RJSON_NOINLINE bool other(PyObject* o) {
+        if (PyUnicode_Check(o)) return str(o);
+        if (PyLong_Check(o)) return integer(o);
+        if (PyList_Check(o)) return list(o);
+        if (PyDict_Check(o)) return dict(o);
+        if constexpr (kJson) {
+            if (PyFloat_Check(o)) return real(o, PyFloat_AS_DOUBLE(o));
+            if (PyTuple_Check(o)) return list(o);
+        }
+        return via_default(o);
+    }
+
+    RJSON_NOINLINE bool via_default(PyObject* o) {
+        if constexpr (kJson) {
+            // json marks the object before calling default, so a default that returns
+            // its argument is a circular reference, not endless recursion.
+            if (!push_marker(o)) return false;
+            bool ok = false;
+            if (!opt_.default_fn) {
+                not_serializable(o);
+            } else if (Ref r{PyObject_CallOneArg(opt_.default_fn, o)}) {
+                if (enter_recursion()) {
+                    ok = value(r.get());
+                    leave_recursion();
+                }
+            }
+            pop_marker();
+            return ok;
+        } else {
+            if (!opt_.default_fn) {
+                PyErr_Format(g.JSONEncodeError, "Type is not JSON serializable: %s", Py_TYPE(o)->tp_name);
+                return false;
+            }
+            if (++default_depth_ > kOrjsonMaxDepth) {
+                PyErr_SetString(g.JSONEncodeError, "default serializer exceeds recursion limit");
+                return false;
+            }
+            Ref r(PyObject_CallOneArg(opt_.default_fn, o));
+            bool ok;
+            if (!r) {
+                raise_default_failed(o);
+                ok = false;
+            } else {
+                ok = value(r.get());
+            }
+            --default_depth_;
+            return ok;
+        }
+    }
+
+    // orjson's error when default raises: JSONEncodeError, caused by what it raised.
+    static void raise_default_failed(PyObject* o) {
+        PyObject* cause = take_exception();
+        PyErr_Format(g.JSONEncodeError, "Type is not JSON serializable: %s", Py_TYPE(o)->tp_name);
+        PyObject* exc = take_exception();
+        if (exc && cause) {
+            Py_INCREF(cause);
+            PyException_SetContext(exc, cause);
+            PyException_SetCause(exc, cause);
+        } else {
+            Py_XDECREF(cause);
+        }
+        if (exc) raise_exception(exc);
+    }
+
+    static void not_serializable(PyObject* o) {
+        Ref cls(PyObject_GetAttrString(o, "__class__"));
+        Ref name(cls ? PyObject_GetAttrString(cls.get(), "__name__") : nullptr);
+        if (name) PyErr_Format(PyExc_TypeError, "Object of type %S is not JSON serializable", name.get());
+    }
+
+    // ---- nesting: recursion limit and circular references ----
+
+    bool enter_recursion() {
+        if constexpr (kJson) {
+            if (++depth_ > kMaxDepth) {
+                --depth_;
+                PyErr_SetString(PyExc_RecursionError, "maximum recursion depth exceeded while encoding a JSON object");
+                return false;
+            }
+            if (Py_EnterRecursiveCall(" while encoding a JSON object")) {
+                --depth_;
+                return false;
+            }
+        } else if (++depth_ > kOrjsonMaxDepth) {
+            --depth_;
+            PyErr_SetString(g.JSONEncodeError, "Recursion limit reached");
+            return false;
+        }
+        return true;
+    }
+    void leave_recursion() {
+        --depth_;
+        if constexpr (kJson) Py_LeaveRecursiveCall();
+    }
+
+    // json's check_circular: the containers on the current path, searched linearly
+    // (paths are short; a deep one costs what json's dict costs in allocation).
+    bool push_marker(PyObject* o) {
+        if constexpr (!kJson) return true;
+        if (!opt_.check_circular) return true;
+        for (size_t i = 0; i < path_len_; ++i) {
+            if (path_[i] == o) {
+                PyErr_SetString(PyExc_ValueError, "Circular reference detected");
+                return false;
+            }
+        }
+        if (path_len_ == path_cap_) {
+            size_t cap = path_cap_ ? path_cap_ * 2 : 32;
+            auto* p = static_cast<PyObject**>(PyMem_Realloc(path_, cap * sizeof(PyObject*)));
+            if (!p) {
+                PyErr_NoMemory();
+                return false;
+            }
+            path_ = p;
+            path_cap_ = cap;
+        }
+        path_[path_len_++] = o;
+        return true;
+    }
+    void pop_marker() {
+        if constexpr (kJson)
+            if (opt_.check_circular) --path_len_;
+    }
+
+    // ---- punctuation and layout ----
+
+    bool piece(const Piece& p) {
+        if constexpr (W::kUnicode) {
+            if (!p.ascii) return put_unicode<false>(w_, p.str);
+        }
+        if (!w_.reserve(p.len)) return false;
+        w_.put(p.ascii, p.len);
+        return true;
+    }
+
+    bool newline() {
+        if (!w_.reserve(1)) return false;
+        w_.put('\n');
+        for (int i = 0; i < level_; ++i)
+            if (!piece(opt_.indent)) return false;
+        return true;
+    }
+
+    RJSON_INLINE bool open(char c) {
+        if (!w_.reserve(1)) return false;
+        w_.put(static_cast<uint8_t>(c));
+        if constexpr (kJson) {
+            if (opt_.pretty) {
+                ++level_;
+                return newline();
+            }
+        }
+        return true;
+    }
+    RJSON_INLINE bool item_separator() {
+        if constexpr (kJson) {
+            if (!piece(opt_.item_sep)) return false;
+            if (opt_.pretty) return newline();
+            return true;
+        } else {
+            if (!w_.reserve(1)) return false;
+            w_.put(',');
+            return true;
+        }
+    }
+    RJSON_INLINE bool key_separator() {
+        if constexpr (kJson) return piece(opt_.key_sep);
+        if (!w_.reserve(1)) return false;
+        w_.put(':');
+        return true;
+    }
+    RJSON_INLINE bool close(char c) {
+        if constexpr (kJson) {
+            if (opt_.pretty) {
+                --level_;
+                if (!newline()) return false;
+            }
+        }
+        if (!w_.reserve(1)) return false;
+        w_.put(static_cast<uint8_t>(c));
+        return true;
+    }
+
+    // ---- containers ----
+
+    bool list(PyObject* seq) {
+        bool is_list = PyList_Check(seq);
+        if (!enter_recursion()) return false;
+        bool ok = list_body(seq, is_list);
+        leave_recursion();
+        return ok;
+    }
+
+    bool list_body(PyObject* seq, bool is_list) {
+        auto size = [&] { return is_list ? PyList_GET_SIZE(seq) : PyTuple_GET_SIZE(seq); };
+        if (size() == 0) return literal("[]");
+        if (!push_marker(seq)) return false;
+        bool ok = open('[');
+        // The size is read again each round: default= may shrink the list, as in json.
+        for (Py_ssize_t i = 0; ok && i < size(); ++i) {
+            if (i && !item_separator()) ok = false;
+            else ok = element(is_list ? PyList_GET_ITEM(seq, i) : PyTuple_GET_ITEM(seq, i));
+        }
+        ok = ok && close(']');
+        pop_marker();
+        return ok;
+    }
+
+    bool dict(PyObject* d) {
+        if (!enter_recursion()) return false;
+        bool ok;
+        if (PyDict_GET_SIZE(d) == 0) {
+            ok = literal("{}");
+        } else if (!push_marker(d)) {
+            ok = false;
+        } else {
+            ok = (kJson && (opt_.sort_keys || opt_.default_fn || !PyDict_CheckExact(d))) ? dict_from_items(d)
+                                                                                         : dict_in_place(d);
+            pop_marker();
+        }
+        leave_recursion();
+        return ok;
+    }
+
+    // The common case: walk the dict's own table.
+    bool dict_in_place(PyObject* d) {
+        if (!open('{')) return false;
+        Py_ssize_t pos = 0;
+        PyObject *k, *v;
+        bool first = true;
+        while (PyDict_Next(d, &pos, &k, &v)) {
+            int written = member(k, v, first);
+            if (written < 0) return false;
+            if (written) first = false;
+        }
+        return close('}');
+    }
+
+    // json's way: a list of (key, value) items from items(), sorted when asked. Used
+    // for sort_keys, for dict subclasses (their items() decides), and when default=
+    // could run code that mutates the dict (json iterates over a snapshot).
+    bool dict_from_items(PyObject* d) {
+        Ref items(PyMapping_Items(d));
+        if (!items) return false;
+        if (PyList_GET_SIZE(items.get()) == 0) return literal("{}");
+        if (opt_.sort_keys && !sort_items(items.get())) return false;
+        if (!open('{')) return false;
+        bool first = true;
+        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(items.get()); ++i) {
+            PyObject* item = PyList_GET_ITEM(items.get(), i);
+            if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 2) {
+                PyErr_SetString(PyExc_ValueError, "items must return 2-tuples");
+                return false;
+            }
+            Py_INCREF(item);
+            int written = member(PyTuple_GET_ITEM(item, 0), PyTuple_GET_ITEM(item, 1), first);
+            Py_DECREF(item);
+            if (written < 0) return false;
+            if (written) first = false;
+        }
+        return close('}');
+    }
+
+    // json sorts the (key, value) tuples. When every key is an exact str the keys
+    // decide alone (they are distinct), so compare them directly; otherwise let
+    // list.sort compare the tuples and raise what json raises for mixed keys.
+    static bool sort_items(PyObject* items) {
+        Py_ssize_t n = PyList_GET_SIZE(items);
+        PyObject** a = reinterpret_cast<PyListObject*>(items)->ob_item;
+        for (Py_ssize_t i = 0; i < n; ++i) {
+            PyObject* item = a[i];
+            if (!PyTuple_CheckExact(item) || PyTuple_GET_SIZE(item) != 2 ||
+                !PyUnicode_CheckExact(PyTuple_GET_ITEM(item, 0)) || !str_ready(PyTuple_GET_ITEM(item, 0)))
+                return PyList_Sort(items) == 0;
+        }
+        std::sort(a, a + n, [](PyObject* x, PyObject* y) {
+            return str_less(PyTuple_GET_ITEM(x, 0), PyTuple_GET_ITEM(y, 0));
+        });
+        return true;
+    }
+
+    // Code-point order, as str's < gives.
+    static bool str_less(PyObject* a, PyObject* b) {
+        int ka = PyUnicode_KIND(a), kb = PyUnicode_KIND(b);
+        Py_ssize_t na = PyUnicode_GET_LENGTH(a), nb = PyUnicode_GET_LENGTH(b);
+        if (ka == 1 && kb == 1) {
+            int c = std::memcmp(PyUnicode_1BYTE_DATA(a), PyUnicode_1BYTE_DATA(b), static_cast<size_t>(std::min(na, nb)));
+            return c < 0 || (c == 0 && na < nb);
+        }
+        const void* da = PyUnicode_DATA(a);
+        const void* db = PyUnicode_DATA(b);
+        Py_ssize_t n = std::min(na, nb);
+        for (Py_ssize_t i = 0; i < n; ++i) {
+            Py_UCS4 ca = PyUnicode_READ(ka, da, i), cb = PyUnicode_READ(kb, db, i);
+            if (ca != cb) return ca < cb;
+        }
+        return na < nb;
+    }
+
+    // One "key": value member. Returns 1 when written, 0 when skipped (skipkeys), -1
+    // on error.
+    int member(PyObject* k, PyObject* v, bool first) {
+        if (RJSON_LIKELY(PyUnicode_CheckExact(k))) {
+            if (!first && !item_separator()) return -1;
+            if (!str(k)) return -1;
+        } else {
+            int r = odd_key(k, first);
+            if (r <= 0) return r;
+        }
+        if (!key_separator() || !element(v)) return -1;
+        return 1;
+    }
+
+    // Keys other than exact str. json: str subclasses as they are; float, bool, None
+    // and int as their JSON text in quotes; others skipped or a TypeError.
+    RJSON_NOINLINE int odd_key(PyObject* k, bool first) {
+        if constexpr (!kJson) {
+            (void)first;
+            PyErr_SetString(g.JSONEncodeError, "Dict key must be str");
+            return -1;
+        } else {
+            bool known = PyUnicode_Check(k) || PyFloat_Check(k) || PyLong_Check(k) || k == Py_None;
+            if (!known) {
+                if (opt_.skipkeys) return 0;
+                if (opt_.pretty) {
+                    Ref cls(PyObject_GetAttrString(k, "__class__"));
+                    Ref name(cls ? PyObject_GetAttrString(cls.get(), "__name__") : nullptr);
+                    if (name) PyErr_Format(PyExc_TypeError, "keys must be str, int, float, bool or None, not %S", name.get());
+                } else {
+                    PyErr_Format(PyExc_TypeError, "keys must be str, int, float, bool or None, not %.100s",
+                                 Py_TYPE(k)->tp_name);
+                }
+                return -1;
+            }
+            if (!first && !item_separator()) return -1;
+            if (PyUnicode_Check(k)) return str(k) ? 1 : -1;
+            if (PyFloat_Check(k)) {
+                double d = PyFloat_AS_DOUBLE(k);
+                if (!std::isfinite(d)) return non_finite(k, d, true) ? 1 : -1;
+            }
+            const char* lit = k == Py_True ? "true" : k == Py_False ? "false" : k == Py_None ? "null" : nullptr;
+            if (!w_.reserve(1)) return -1;
+            w_.put('"');
+            bool ok;
+            if (lit) ok = w_.reserve(5) && (w_.put(lit, std::strlen(lit)), true);
+            else if (PyFloat_Check(k)) ok = real(k, PyFloat_AS_DOUBLE(k));
+            else ok = integer(k);
+            if (!ok || !w_.reserve(1)) return -1;
+            w_.put('"');
+            return 1;
+        }
+    }
+
+    W& w_;
+    const Options& opt_;
+    int depth_ = 0;
+    int default_depth_ = 0;
+    int level_ = 0;  // indentation level
+    PyObject** path_ = nullptr;
+    size_t path_len_ = 0, path_cap_ = 0;
+};
+
+}  // namespace rjson::encode

@@ -1,0 +1,27 @@
+// json.dumps's keyword arguments, once checked and reduced to what the encoder reads.
+#pragma once
+#include "common/py.hpp"
+
+namespace rjson::encode {
+
+// A separator or indent unit. Pieces that are ASCII carry their bytes; others (only
+// ever written to str output) carry the str to copy.
+struct Piece {
+    const char* ascii = nullptr;
+    size_t len = 0;
+    PyObject* str = nullptr;  // borrowed
+};
+
+struct Options {
+    bool skipkeys = false;
+    bool check_circular = true;
+    bool allow_nan = true;
+    bool sort_keys = false;
+    PyObject* default_fn = nullptr;  // borrowed; null for none
+    Piece item_sep{", ", 2, nullptr};
+    Piece key_sep{": ", 2, nullptr};
+    bool pretty = false;  // indent is not None
+    Piece indent;
+};
+
+}  // namespace rjson::encode

@@ -1,0 +1,252 @@
+// JSON string bodies: one template over the source char type (UCS1, UCS2, UCS4) and
+// the output (ASCII with \u escapes, UTF-8, or a str buffer of some kind). The long
+// plain runs go through the SIMD kernels; this file decides what to do at the units
+// the kernels stop on.
+#pragma once
+#include "encode/writer.hpp"
+#include "simd/kernels.hpp"
+
+namespace rjson::encode {
+
+enum class StrOut {
+    ascii,  // dumps(ensure_ascii=True): everything outside 0x20..0x7E escaped
+    utf8,   // dumpb: UTF-8, surrogates rejected
+};
+
+namespace detail {
+
+inline constexpr char kHex[] = "0123456789abcdef";
+
+// The second char of the two-char escape for c, or 0 where c takes \u00XX.
+constexpr char short_escape(uint32_t c) {
+    switch (c) {
+        case '"': return '"';
+        case '\\': return '\\';
+        case '\b': return 'b';
+        case '\f': return 'f';
+        case '\n': return 'n';
+        case '\r': return 'r';
+        case '\t': return 't';
+        default: return 0;
+    }
+}
+
+template <class Out>
+RJSON_INLINE Out* put_u_escape(Out* out, uint32_t c) {
+    out[0] = '\\';
+    out[1] = 'u';
+    out[2] = static_cast<Out>(kHex[(c >> 12) & 0xF]);
+    out[3] = static_cast<Out>(kHex[(c >> 8) & 0xF]);
+    out[4] = static_cast<Out>(kHex[(c >> 4) & 0xF]);
+    out[5] = static_cast<Out>(kHex[c & 0xF]);
+    return out + 6;
+}
+
+// '"', '\\' or a control char, as JSON writes it.
+template <class Out>
+RJSON_INLINE Out* put_json_escape(Out* out, uint32_t c) {
+    if (char e = short_escape(c)) {
+        out[0] = '\\';
+        out[1] = static_cast<Out>(e);
+        return out + 2;
+    }
+    return put_u_escape(out, c);
+}
+
+// The one unit a byte-output kernel stopped on. Returns null for a surrogate in UTF-8
+// output (the caller raises).
+template <StrOut kOut>
+RJSON_INLINE uint8_t* put_special(uint8_t* out, uint32_t c) {
+    if (c < 0x20 || c == '"' || c == '\\') return put_json_escape(out, c);
+    if constexpr (kOut == StrOut::ascii) {
+        if (c < 0x10000) return put_u_escape(out, c);
+        c -= 0x10000;
+        out = put_u_escape(out, 0xD800 | (c >> 10));
+        return put_u_escape(out, 0xDC00 | (c & 0x3FF));
+    } else {
+        if (c < 0x80) {
+            *out = static_cast<uint8_t>(c);
+            return out + 1;
+        }
+        if (c < 0x800) {
+            out[0] = static_cast<uint8_t>(0xC0 | (c >> 6));
+            out[1] = static_cast<uint8_t>(0x80 | (c & 0x3F));
+            return out + 2;
+        }
+        if (c < 0x10000) {
+            if (c >= 0xD800 && c < 0xE000) return nullptr;
+            out[0] = static_cast<uint8_t>(0xE0 | (c >> 12));
+            out[1] = static_cast<uint8_t>(0x80 | ((c >> 6) & 0x3F));
+            out[2] = static_cast<uint8_t>(0x80 | (c & 0x3F));
+            return out + 3;
+        }
+        out[0] = static_cast<uint8_t>(0xF0 | (c >> 18));
+        out[1] = static_cast<uint8_t>(0x80 | ((c >> 12) & 0x3F));
+        out[2] = static_cast<uint8_t>(0x80 | ((c >> 6) & 0x3F));
+        out[3] = static_cast<uint8_t>(0x80 | (c & 0x3F));
+        return out + 4;
+    }
+}
+
+template <class C>
+RJSON_INLINE bool is_plain_ascii(C c) { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; }
+
+// The kernel for the plain run at src, or a scalar loop where there is none (yet).
+template <StrOut kOut, class C>
+RJSON_INLINE size_t plain_run(uint8_t*& out, const C* src, size_t n) {
+    const simd::Kernels& k = *simd::active;
+    if constexpr (sizeof(C) == 1) {
+        size_t done = k.copy_plain_ascii(out, src, n);
+        out += done;
+        return done;
+    } else if constexpr (sizeof(C) == 2 && kOut == StrOut::utf8) {
+        size_t written;
+        size_t done = k.ucs2_to_utf8(out, src, n, &written);
+        out += written;
+        return done;
+    } else {
+        size_t i = 0;
+        while (i < n && is_plain_ascii(src[i])) *out++ = static_cast<uint8_t>(src[i++]);
+        return i;
+    }
+}
+
+}  // namespace detail
+
+// Largest number of output bytes one source char can take, and how many chars are
+// done per reservation (so huge strings never reserve several times their size).
+inline constexpr size_t kMaxBytesPerChar = 12;
+inline constexpr size_t kCharsPerChunk = 4096;
+
+// Writes the body of a JSON string (no quotes) to a byte writer. False on error, with
+// JSONEncodeError set for a surrogate in UTF-8 output, or MemoryError.
+template <StrOut kOut, class C, class W>
+bool put_str_body(W& w, const C* src, size_t n) {
+    while (n) {
+        size_t m = n < kCharsPerChunk ? n : kCharsPerChunk;
+        if (!w.reserve(m * kMaxBytesPerChar)) return false;
+        uint8_t* out = w.pos();
+        size_t i = 0;
+        while (i < m) {
+            i += detail::plain_run<kOut>(out, src + i, m - i);
+            // Handle stops with a scalar loop until a few plain units in a row suggest
+            // a long plain run again: escape-dense text stays out of the kernel.
+            size_t plain_streak = 0;
+            while (i < m && plain_streak < 4) {
+                uint32_t c = src[i];
+                if (detail::is_plain_ascii(c)) {
+                    *out++ = static_cast<uint8_t>(c);
+                    ++plain_streak;
+                } else {
+                    out = detail::put_special<kOut>(out, c);
+                    if (!out) {
+                        PyErr_SetString(g.JSONEncodeError, "str is not valid UTF-8: surrogates not allowed");
+                        return false;
+                    }
+                    plain_streak = 0;
+                }
+                ++i;
+            }
+        }
+        w.set_pos(out);
+        src += m;
+        n -= m;
+    }
+    return true;
+}
+
+// A quoted JSON string from a str object, to a byte writer.
+template <StrOut kOut, class W>
+RJSON_INLINE bool put_str(W& w, PyObject* s) {
+    size_t n = static_cast<size_t>(PyUnicode_GET_LENGTH(s));
+    if (!w.reserve(1)) return false;
+    w.put('"');
+    bool ok;
+    switch (PyUnicode_KIND(s)) {
+        case PyUnicode_1BYTE_KIND: ok = put_str_body<kOut>(w, PyUnicode_1BYTE_DATA(s), n); break;
+        case PyUnicode_2BYTE_KIND: ok = put_str_body<kOut>(w, PyUnicode_2BYTE_DATA(s), n); break;
+        default: ok = put_str_body<kOut>(w, PyUnicode_4BYTE_DATA(s), n); break;
+    }
+    if (!ok || !w.reserve(1)) return false;
+    w.put('"');
+    return true;
+}
+
+// ---- str output of any kind (dumps with ensure_ascii=False) ----
+
+namespace detail {
+
+template <class Out, class In>
+RJSON_INLINE size_t copy_run(Out* dst, const In* src, size_t n) {
+    const simd::Kernels& k = *simd::active;
+    if constexpr (sizeof(Out) == sizeof(In)) {
+        if constexpr (sizeof(In) == 1) return k.copy_plain_ucs1(dst, src, n);
+        else if constexpr (sizeof(In) == 2) return k.copy_plain_ucs2(dst, src, n);
+        else return k.copy_plain_ucs4(dst, src, n);
+    } else if constexpr (sizeof(In) == 1 && sizeof(Out) == 2) {
+        return k.widen_plain_ucs1_to_ucs2(dst, src, n);
+    } else if constexpr (sizeof(In) == 1) {
+        return k.widen_plain_ucs1_to_ucs4(dst, src, n);
+    } else {
+        return k.widen_plain_ucs2_to_ucs4(dst, src, n);
+    }
+}
+
+// Body of a string into a str buffer of kind sizeof(Out) >= sizeof(In). kEscape is
+// false for separators and indents, which json writes as they are.
+template <bool kEscape, class Out, class In>
+bool put_unicode_body(UnicodeWriter& w, const In* src, size_t n) {
+    while (n) {
+        size_t m = n < kCharsPerChunk ? n : kCharsPerChunk;
+        if (!w.reserve(m * 6)) return false;
+        Out* out = w.at<Out>();
+        size_t i = 0;
+        if constexpr (kEscape) {
+            while (i < m) {
+                size_t done = copy_run(out, src + i, m - i);
+                out += done;
+                i += done;
+                while (i < m && !(src[i] >= 0x20 && src[i] != '"' && src[i] != '\\'))
+                    out = put_json_escape(out, src[i++]);
+            }
+        } else {
+            for (; i < m; ++i) *out++ = src[i];
+        }
+        w.advance(static_cast<size_t>(out - w.at<Out>()));
+        src += m;
+        n -= m;
+    }
+    return true;
+}
+
+}  // namespace detail
+
+template <bool kEscape>
+bool put_unicode(UnicodeWriter& w, PyObject* s) {
+    size_t n = static_cast<size_t>(PyUnicode_GET_LENGTH(s));
+    int kind = PyUnicode_KIND(s);
+    if (!w.widen_to(kind)) return false;
+    if (kind == PyUnicode_1BYTE_KIND && !PyUnicode_IS_ASCII(s)) w.saw_latin1();
+    const void* data = PyUnicode_DATA(s);
+    auto* u1 = static_cast<const uint8_t*>(data);
+    auto* u2 = static_cast<const uint16_t*>(data);
+    auto* u4 = static_cast<const uint32_t*>(data);
+    switch (w.kind() * 4 + kind) {
+        case 1 * 4 + 1: return detail::put_unicode_body<kEscape, uint8_t>(w, u1, n);
+        case 2 * 4 + 1: return detail::put_unicode_body<kEscape, uint16_t>(w, u1, n);
+        case 2 * 4 + 2: return detail::put_unicode_body<kEscape, uint16_t>(w, u2, n);
+        case 4 * 4 + 1: return detail::put_unicode_body<kEscape, uint32_t>(w, u1, n);
+        case 4 * 4 + 2: return detail::put_unicode_body<kEscape, uint32_t>(w, u2, n);
+        default: return detail::put_unicode_body<kEscape, uint32_t>(w, u4, n);
+    }
+}
+
+inline bool put_str(UnicodeWriter& w, PyObject* s) {
+    if (!w.reserve(1)) return false;
+    w.put('"');
+    if (!put_unicode<true>(w, s) || !w.reserve(1)) return false;
+    w.put('"');
+    return true;
+}
+
+}  // namespace rjson::encode

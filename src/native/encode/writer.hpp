@@ -1,0 +1,152 @@
+// Output buffers. Each writes straight into the memory of the object it will return,
+// or (for str output of any kind) into one buffer that becomes the str at the end.
+//
+// Every writer keeps simd::kStoreSlack bytes past its logical end so that kernels and
+// fixed-size stores (true/false/null as one 8-byte store) may overshoot.
+#pragma once
+#include <cstring>
+#include "common/py.hpp"
+#include "simd/kernels.hpp"
+
+namespace rjson::encode {
+
+// Bytes-or-ASCII output: a PyBytes for dumpb, a compact ASCII str for dumps with
+// ensure_ascii (every byte written is ASCII there, so the str is valid as it stands).
+enum class ByteTarget { bytes, ascii_str };
+
+template <ByteTarget kTarget>
+class ByteWriter {
+public:
+    static constexpr bool kUnicode = false;
+
+    ByteWriter() = default;
+    ByteWriter(const ByteWriter&) = delete;
+    ~ByteWriter() { Py_XDECREF(obj_); }
+
+    bool init(size_t capacity) {
+        obj_ = create(capacity + simd::kStoreSlack);
+        if (!obj_) return false;
+        pos_ = data(obj_);
+        end_ = pos_ + capacity;
+        return true;
+    }
+
+    // Room for n more bytes past pos(); may move the buffer.
+    RJSON_INLINE bool reserve(size_t n) {
+        if (RJSON_LIKELY(static_cast<size_t>(end_ - pos_) >= n)) return true;
+        return grow(n);
+    }
+    uint8_t* pos() const { return pos_; }
+    void set_pos(uint8_t* p) { pos_ = p; }
+    void advance(size_t n) { pos_ += n; }
+
+    RJSON_INLINE void put(uint8_t c) { *pos_++ = c; }
+    RJSON_INLINE void put(const char* s, size_t n) {
+        std::memcpy(pos_, s, n);
+        pos_ += n;
+    }
+
+    // The finished object, shrunk to its content; the writer is empty afterwards.
+    PyObject* finish() {
+        size_t len = static_cast<size_t>(pos_ - data(obj_));
+        if (!resize(&obj_, len)) return nullptr;
+        return std::exchange(obj_, nullptr);
+    }
+
+private:
+    static uint8_t* data(PyObject* o) {
+        if constexpr (kTarget == ByteTarget::bytes) return reinterpret_cast<uint8_t*>(PyBytes_AS_STRING(o));
+        else return static_cast<uint8_t*>(PyUnicode_DATA(o));
+    }
+    static PyObject* create(size_t n) {
+        if constexpr (kTarget == ByteTarget::bytes) return PyBytes_FromStringAndSize(nullptr, static_cast<Py_ssize_t>(n));
+        else return PyUnicode_New(static_cast<Py_ssize_t>(n), 127);
+    }
+    static bool resize(PyObject** o, size_t n) {
+        if constexpr (kTarget == ByteTarget::bytes) return _PyBytes_Resize(o, static_cast<Py_ssize_t>(n)) == 0;
+        else return PyUnicode_Resize(o, static_cast<Py_ssize_t>(n)) == 0;
+    }
+
+    RJSON_NOINLINE bool grow(size_t n) {
+        size_t used = static_cast<size_t>(pos_ - data(obj_));
+        size_t capacity = static_cast<size_t>(end_ - data(obj_));
+        size_t want = capacity * 2 > used + n ? capacity * 2 : used + n + capacity;
+        if (!resize(&obj_, want + simd::kStoreSlack)) return false;
+        pos_ = data(obj_) + used;
+        end_ = data(obj_) + want;
+        return true;
+    }
+
+    PyObject* obj_ = nullptr;
+    uint8_t* pos_ = nullptr;
+    uint8_t* end_ = nullptr;
+};
+
+// str output of whatever kind the content needs (dumps with ensure_ascii=False). The
+// buffer starts one byte per char and is widened, once per step, when a str of a wider
+// kind arrives; the result is made with the narrowest kind that holds every char.
+class UnicodeWriter {
+public:
+    static constexpr bool kUnicode = true;
+
+    UnicodeWriter() = default;
+    UnicodeWriter(const UnicodeWriter&) = delete;
+    ~UnicodeWriter() { PyMem_Free(buf_); }
+
+    bool init(size_t capacity) {
+        buf_ = static_cast<uint8_t*>(PyMem_Malloc(capacity + simd::kStoreSlack));
+        if (!buf_) {
+            PyErr_NoMemory();
+            return false;
+        }
+        cap_ = capacity;
+        return true;
+    }
+
+    int kind() const { return kind_; }
+    size_t length() const { return len_; }
+    // Pointer to the next unit, typed by the current kind (C must match kind()).
+    template <class C> C* at() const { return reinterpret_cast<C*>(buf_) + len_; }
+    void advance(size_t n) { len_ += n; }
+    void saw_latin1() { latin1_ = true; }
+
+    // Room for n more chars past length(); may move the buffer.
+    RJSON_INLINE bool reserve(size_t n) {
+        if (RJSON_LIKELY(cap_ - len_ >= n)) return true;
+        return grow(n);
+    }
+
+    // Make the buffer at least `kind` bytes per char, converting what is written so far.
+    bool widen_to(int kind);
+
+    // ASCII text (punctuation, numbers, escapes); room must have been reserved.
+    RJSON_INLINE void put(uint8_t c) {
+        switch (kind_) {
+            case 1: buf_[len_] = c; break;
+            case 2: reinterpret_cast<uint16_t*>(buf_)[len_] = c; break;
+            default: reinterpret_cast<uint32_t*>(buf_)[len_] = c; break;
+        }
+        ++len_;
+    }
+    RJSON_INLINE void put(const char* s, size_t n) {
+        switch (kind_) {
+            case 1: std::memcpy(buf_ + len_, s, n); break;
+            case 2: for (size_t i = 0; i < n; ++i) reinterpret_cast<uint16_t*>(buf_)[len_ + i] = static_cast<uint8_t>(s[i]); break;
+            default: for (size_t i = 0; i < n; ++i) reinterpret_cast<uint32_t*>(buf_)[len_ + i] = static_cast<uint8_t>(s[i]); break;
+        }
+        len_ += n;
+    }
+
+    PyObject* finish();
+
+private:
+    bool grow(size_t n);
+
+    uint8_t* buf_ = nullptr;
+    size_t cap_ = 0;  // in chars, not counting the slack
+    size_t len_ = 0;
+    int kind_ = 1;
+    bool latin1_ = false;  // a char in 0x80..0xFF was written while kind_ was 1
+};
+
+}  // namespace rjson::encode
