@@ -84,6 +84,19 @@ private:
         return true;
     }
 
+    // One 8-byte store and a length: no branch on which of the two it is.
+    RJSON_INLINE bool boolean(PyObject* o) {
+        if (!w_.reserve(8)) return false;
+        bool is_false = o == Py_False;
+        if constexpr (W::kUnicode) {
+            w_.put(is_false ? "false" : "true", 4 + is_false);
+        } else {
+            std::memcpy(w_.pos(), is_false ? "false\0\0\0" : "true\0\0\0\0", 8);
+            w_.advance(4 + is_false);
+        }
+        return true;
+    }
+
     RJSON_INLINE bool str(PyObject* s) {
         if (RJSON_UNLIKELY(!str_ready(s))) return false;
         if constexpr (W::kUnicode) return put_str(w_, s);
@@ -172,8 +185,7 @@ private:
         if (t == &PyFloat_Type) return real(o, PyFloat_AS_DOUBLE(o));
         if (t == &PyList_Type) return list(o);
         if (t == &PyDict_Type) return dict(o);
-        if (o == Py_True) return literal("true");
-        if (o == Py_False) return literal("false");
+        if (t == &PyBool_Type) return boolean(o);
         if (o == Py_None) return literal("null");
         if (t == &PyTuple_Type) return list(o);
         return other(o);
@@ -187,6 +199,8 @@ private:
         if (t == &PyUnicode_Type) return str(o);
         if (t == &PyLong_Type) return integer(o);
         if (t == &PyFloat_Type) return real(o, PyFloat_AS_DOUBLE(o));
+        if (t == &PyBool_Type) return boolean(o);
+        if (o == Py_None) return literal("null");
         Py_INCREF(o);
         bool ok = value(o);
         Py_DECREF(o);
@@ -381,22 +395,22 @@ private:
     // ---- containers ----
 
     bool list(PyObject* seq) {
-        bool is_list = PyList_Check(seq);
         if (!enter_recursion()) return false;
-        bool ok = list_body(seq, is_list);
+        bool ok = PyList_Check(seq) ? list_body<true>(seq) : list_body<false>(seq);
         leave_recursion();
         return ok;
     }
 
-    bool list_body(PyObject* seq, bool is_list) {
-        auto size = [&] { return is_list ? PyList_GET_SIZE(seq) : PyTuple_GET_SIZE(seq); };
+    template <bool kIsList>
+    bool list_body(PyObject* seq) {
+        auto size = [seq] { return kIsList ? PyList_GET_SIZE(seq) : PyTuple_GET_SIZE(seq); };
         if (size() == 0) return literal("[]");
         if (!push_marker(seq)) return false;
         bool ok = open('[');
         // The size is read again each round: default= may shrink the list, as in json.
         for (Py_ssize_t i = 0; ok && i < size(); ++i) {
             if (i && !item_separator()) ok = false;
-            else ok = element(is_list ? PyList_GET_ITEM(seq, i) : PyTuple_GET_ITEM(seq, i));
+            else ok = element(kIsList ? PyList_GET_ITEM(seq, i) : PyTuple_GET_ITEM(seq, i));
         }
         ok = ok && close(']');
         pop_marker();

@@ -53,21 +53,61 @@ RJSON_INLINE Out* put_json_escape(Out* out, uint32_t c) {
     return put_u_escape(out, c);
 }
 
-// The one unit a byte-output kernel stopped on. Returns null for a surrogate in UTF-8
-// output (the caller raises).
+// What a char of U+0000..U+00FF becomes, as up to 7 bytes and a length: one table per
+// output, so dense escapes cost a load and an 8-byte store each, with no branch on
+// the char (random escapes would defeat the branch predictor).
+struct Expansion {
+    char bytes[7];
+    uint8_t len;
+};
+using ExpansionTable = Expansion[256];
+
 template <StrOut kOut>
-RJSON_INLINE uint8_t* put_special(uint8_t* out, uint32_t c) {
-    if (c < 0x20 || c == '"' || c == '\\') return put_json_escape(out, c);
+constexpr Expansion expand(uint32_t c) {
+    Expansion e{};
+    if (c < 0x20 || c == '"' || c == '\\' || (kOut == StrOut::ascii && c >= 0x7F)) {
+        e.bytes[0] = '\\';
+        if (char s = short_escape(c)) {
+            e.bytes[1] = s;
+            e.len = 2;
+        } else {
+            e.bytes[1] = 'u';
+            e.bytes[2] = '0';
+            e.bytes[3] = '0';
+            e.bytes[4] = kHex[c >> 4];
+            e.bytes[5] = kHex[c & 0xF];
+            e.len = 6;
+        }
+    } else if (c < 0x80) {
+        e.bytes[0] = static_cast<char>(c);
+        e.len = 1;
+    } else {  // UTF-8 of U+0080..U+00FF
+        e.bytes[0] = static_cast<char>(0xC0 | (c >> 6));
+        e.bytes[1] = static_cast<char>(0x80 | (c & 0x3F));
+        e.len = 2;
+    }
+    return e;
+}
+
+template <StrOut kOut>
+struct Expansions {
+    ExpansionTable table;
+    constexpr Expansions() : table() {
+        for (uint32_t c = 0; c < 256; ++c) table[c] = expand<kOut>(c);
+    }
+};
+template <StrOut kOut>
+inline constexpr Expansions<kOut> kExpansions{};
+
+// A char above U+00FF. Returns null for a surrogate in UTF-8 output (the caller raises).
+template <StrOut kOut>
+RJSON_INLINE uint8_t* put_wide(uint8_t* out, uint32_t c) {
     if constexpr (kOut == StrOut::ascii) {
         if (c < 0x10000) return put_u_escape(out, c);
         c -= 0x10000;
         out = put_u_escape(out, 0xD800 | (c >> 10));
         return put_u_escape(out, 0xDC00 | (c & 0x3FF));
     } else {
-        if (c < 0x80) {
-            *out = static_cast<uint8_t>(c);
-            return out + 1;
-        }
         if (c < 0x800) {
             out[0] = static_cast<uint8_t>(0xC0 | (c >> 6));
             out[1] = static_cast<uint8_t>(0x80 | (c & 0x3F));
@@ -117,6 +157,7 @@ RJSON_INLINE size_t plain_run(uint8_t*& out, const C* src, size_t n) {
 // done per reservation (so huge strings never reserve several times their size).
 inline constexpr size_t kMaxBytesPerChar = 12;
 inline constexpr size_t kCharsPerChunk = 4096;
+inline constexpr size_t kDenseStretch = 16;
 
 // Writes the body of a JSON string (no quotes) to a byte writer. False on error, with
 // JSONEncodeError set for a surrogate in UTF-8 output, or MemoryError.
@@ -129,23 +170,19 @@ bool put_str_body(W& w, const C* src, size_t n) {
         size_t i = 0;
         while (i < m) {
             i += detail::plain_run<kOut>(out, src + i, m - i);
-            // Handle stops with a scalar loop until a few plain units in a row suggest
-            // a long plain run again: escape-dense text stays out of the kernel.
-            size_t plain_streak = 0;
-            while (i < m && plain_streak < 4) {
+            // After a stop, a short stretch char by char through the table: escape-dense
+            // text then costs no kernel call per escape, and sparse escapes little.
+            size_t dense_end = i + kDenseStretch < m ? i + kDenseStretch : m;
+            for (; i < dense_end; ++i) {
                 uint32_t c = src[i];
-                if (detail::is_plain_ascii(c)) {
-                    *out++ = static_cast<uint8_t>(c);
-                    ++plain_streak;
-                } else {
-                    out = detail::put_special<kOut>(out, c);
-                    if (!out) {
-                        PyErr_SetString(g.JSONEncodeError, "str is not valid UTF-8: surrogates not allowed");
-                        return false;
-                    }
-                    plain_streak = 0;
+                if (sizeof(C) == 1 || c < 0x100) {
+                    const detail::Expansion& e = detail::kExpansions<kOut>.table[c];
+                    std::memcpy(out, &e, sizeof e);
+                    out += e.len;
+                } else if (!(out = detail::put_wide<kOut>(out, c))) {
+                    PyErr_SetString(g.JSONEncodeError, "str is not valid UTF-8: surrogates not allowed");
+                    return false;
                 }
-                ++i;
             }
         }
         w.set_pos(out);
