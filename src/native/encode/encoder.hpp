@@ -396,16 +396,24 @@ private:
 
     bool list(PyObject* seq) {
         if (!enter_recursion()) return false;
-        bool ok = PyList_Check(seq) ? list_body<true>(seq) : list_body<false>(seq);
+        bool ok;
+        if (kJson && !PyList_CheckExact(seq) && !PyTuple_CheckExact(seq)) {
+            // json reads subclasses through iteration (their __iter__ decides).
+            Ref items(PySequence_Fast(seq, "_iterencode_list needs a sequence"));
+            ok = items && list_body<true>(seq, items.get());
+        } else {
+            ok = PyList_Check(seq) ? list_body<true>(seq, seq) : list_body<false>(seq, seq);
+        }
         leave_recursion();
         return ok;
     }
 
+    // `marker` is the object json marks for check_circular; `seq` holds the items.
     template <bool kIsList>
-    bool list_body(PyObject* seq) {
+    bool list_body(PyObject* marker, PyObject* seq) {
         auto size = [seq] { return kIsList ? PyList_GET_SIZE(seq) : PyTuple_GET_SIZE(seq); };
         if (size() == 0) return literal("[]");
-        if (!push_marker(seq)) return false;
+        if (!push_marker(marker)) return false;
         bool ok = open('[');
         // The size is read again each round: default= may shrink the list, as in json.
         for (Py_ssize_t i = 0; ok && i < size(); ++i) {
@@ -425,21 +433,28 @@ private:
         } else if (!push_marker(d)) {
             ok = false;
         } else {
-            ok = (kJson && (opt_.sort_keys || opt_.default_fn || !PyDict_CheckExact(d))) ? dict_from_items(d)
-                                                                                         : dict_in_place(d);
+            ok = (kJson && (opt_.sort_keys || !PyDict_CheckExact(d) || (opt_.default_fn && !opt_.pretty)))
+                     ? dict_from_items(d)
+                     : dict_in_place(d);
             pop_marker();
         }
         leave_recursion();
         return ok;
     }
 
-    // The common case: walk the dict's own table.
+    // The common case: walk the dict's own table. With indent, json iterates the live
+    // dict (its pure-Python encoder), so a default= that resizes it raises as there.
     bool dict_in_place(PyObject* d) {
         if (!open('{')) return false;
         Py_ssize_t pos = 0;
         PyObject *k, *v;
         bool first = true;
+        const Py_ssize_t size = PyDict_GET_SIZE(d);
         while (PyDict_Next(d, &pos, &k, &v)) {
+            if (kJson && RJSON_UNLIKELY(PyDict_GET_SIZE(d) != size)) {
+                PyErr_SetString(PyExc_RuntimeError, "dictionary changed size during iteration");
+                return false;
+            }
             int written = member(k, v, first);
             if (written < 0) return false;
             if (written) first = false;
