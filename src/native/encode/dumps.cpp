@@ -48,6 +48,7 @@ bool make_piece(PyObject* s, Piece* p, bool* ascii) {
     if (PyUnicode_IS_ASCII(s)) {
         p->ascii = reinterpret_cast<const char*>(PyUnicode_1BYTE_DATA(s));
         p->len = static_cast<size_t>(PyUnicode_GET_LENGTH(s));
+        p->pad();
     } else {
         p->ascii = nullptr;
         *ascii = false;

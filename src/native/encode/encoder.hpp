@@ -408,12 +408,159 @@ private:
         return ok;
     }
 
+    // ---- the fast lane: byte output, no indent ----
+    //
+    // Container loops keep the output cursor in a local: every store through a byte
+    // pointer may alias the writer's fields, so a cursor in the writer is reloaded
+    // after each store. Scalars that run no Python code and need no escaping are
+    // written here; anything else goes through the general path above.
+
+    static constexpr size_t kLaneRoom = 64;  // separator + the longest number
+
+    bool lane_open() const {
+        if constexpr (W::kUnicode) return false;
+        else if constexpr (kJson) return !opt_.pretty && opt_.item_sep.fits_padded() && opt_.key_sep.fits_padded();
+        else return true;
+    }
+
+    RJSON_INLINE uint8_t* lane_item_sep(uint8_t* p) const {
+        if constexpr (kJson) {
+            std::memcpy(p, opt_.item_sep.padded, 8);
+            return p + opt_.item_sep.len;
+        } else {
+            *p = ',';
+            return p + 1;
+        }
+    }
+    RJSON_INLINE uint8_t* lane_key_sep(uint8_t* p) const {
+        if constexpr (kJson) {
+            std::memcpy(p, opt_.key_sep.padded, 8);
+            return p + opt_.key_sep.len;
+        } else {
+            *p = ':';
+            return p + 1;
+        }
+    }
+
+    // An exact ASCII str with nothing to escape, at p; null otherwise.
+    RJSON_INLINE static uint8_t* lane_str(uint8_t* p, uint8_t* end, PyObject* o) {
+        if (!PyUnicode_IS_COMPACT_ASCII(o)) return nullptr;
+        size_t n = static_cast<size_t>(PyUnicode_GET_LENGTH(o));
+        if (static_cast<size_t>(end - p) < n + 2) return nullptr;
+        *p = '"';
+        if (simd::active->copy_plain_ascii(p + 1, static_cast<const uint8_t*>(PyUnicode_DATA(o)), n) != n)
+            return nullptr;
+        p[n + 1] = '"';
+        return p + n + 2;
+    }
+
+    // o at p if the lane can write it (p has kLaneRoom bytes of room); null otherwise.
+    RJSON_INLINE uint8_t* lane_value(uint8_t* p, uint8_t* end, PyObject* o) const {
+        PyTypeObject* t = Py_TYPE(o);
+        if (t == &PyUnicode_Type) return lane_str(p, end, o);
+        if (t == &PyLong_Type) {
+            int64_t v;
+            if (!small_int_value(o, &v)) return nullptr;
+            return reinterpret_cast<uint8_t*>(write_int64(reinterpret_cast<char*>(p), v));
+        }
+        if (t == &PyFloat_Type) {
+            double d = PyFloat_AS_DOUBLE(o);
+            if (!std::isfinite(d)) return nullptr;
+            return reinterpret_cast<uint8_t*>(write_double(reinterpret_cast<char*>(p), d, kJson ? kPythonRepr : kOrjson));
+        }
+        if (t == &PyBool_Type) {
+            bool is_false = o == Py_False;
+            std::memcpy(p, is_false ? "false\0\0\0" : "true\0\0\0\0", 8);
+            return p + 4 + is_false;
+        }
+        if (o == Py_None) {
+            std::memcpy(p, "null", 4);
+            return p + 4;
+        }
+        return nullptr;
+    }
+
+    template <bool kIsList>
+    bool lane_items(PyObject* seq) {
+        auto size = [seq] { return kIsList ? PyList_GET_SIZE(seq) : PyTuple_GET_SIZE(seq); };
+        uint8_t* p = w_.pos();
+        uint8_t* end = w_.end();
+        for (Py_ssize_t i = 0; i < size(); ++i) {
+            PyObject* item = kIsList ? PyList_GET_ITEM(seq, i) : PyTuple_GET_ITEM(seq, i);
+            if (RJSON_UNLIKELY(static_cast<size_t>(end - p) < kLaneRoom)) {
+                w_.set_pos(p);
+                if (!w_.reserve(kLaneRoom)) return false;
+                p = w_.pos();
+                end = w_.end();
+            }
+            if (i) p = lane_item_sep(p);
+            if (uint8_t* q = lane_value(p, end, item)) {
+                p = q;
+                continue;
+            }
+            w_.set_pos(p);
+            if (!element(item)) return false;
+            p = w_.pos();
+            end = w_.end();
+        }
+        w_.set_pos(p);
+        return true;
+    }
+
+    // Members of an exact dict, walked in place. Returns false on error.
+    bool lane_members(PyObject* d) {
+        Py_ssize_t pos = 0;
+        PyObject *k, *v;
+        bool first = true;
+        uint8_t* p = w_.pos();
+        uint8_t* end = w_.end();
+        while (PyDict_Next(d, &pos, &k, &v)) {
+            if (RJSON_UNLIKELY(static_cast<size_t>(end - p) < kLaneRoom)) {
+                w_.set_pos(p);
+                if (!w_.reserve(kLaneRoom)) return false;
+                p = w_.pos();
+                end = w_.end();
+            }
+            uint8_t* q = nullptr;
+            if (RJSON_LIKELY(PyUnicode_CheckExact(k))) {
+                uint8_t* at = first ? p : lane_item_sep(p);
+                q = lane_str(at, end, k);
+            }
+            if (q && static_cast<size_t>(end - q) >= kLaneRoom) {
+                p = lane_key_sep(q);
+                first = false;
+                if ((q = lane_value(p, end, v))) {
+                    p = q;
+                    continue;
+                }
+                w_.set_pos(p);
+                if (!element(v)) return false;
+            } else {
+                w_.set_pos(p);
+                int written = member(k, v, first);
+                if (written < 0) return false;
+                if (written) first = false;
+            }
+            p = w_.pos();
+            end = w_.end();
+        }
+        w_.set_pos(p);
+        return true;
+    }
+
     // `marker` is the object json marks for check_circular; `seq` holds the items.
     template <bool kIsList>
     bool list_body(PyObject* marker, PyObject* seq) {
         auto size = [seq] { return kIsList ? PyList_GET_SIZE(seq) : PyTuple_GET_SIZE(seq); };
         if (size() == 0) return literal("[]");
         if (!push_marker(marker)) return false;
+        if constexpr (!W::kUnicode) {
+            if (lane_open()) {
+                bool ok = open('[') && lane_items<kIsList>(seq) && close(']');
+                pop_marker();
+                return ok;
+            }
+        }
         bool ok = open('[');
         // The size is read again each round: default= may shrink the list, as in json.
         for (Py_ssize_t i = 0; ok && i < size(); ++i) {
@@ -449,6 +596,8 @@ private:
         Py_ssize_t pos = 0;
         PyObject *k, *v;
         bool first = true;
+        if constexpr (!W::kUnicode)
+            if (lane_open()) return lane_members(d) && close('}');
         const Py_ssize_t size = PyDict_GET_SIZE(d);
         while (PyDict_Next(d, &pos, &k, &v)) {
             if (kJson && RJSON_UNLIKELY(PyDict_GET_SIZE(d) != size)) {

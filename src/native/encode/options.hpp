@@ -10,6 +10,16 @@ struct Piece {
     const char* ascii = nullptr;
     size_t len = 0;
     PyObject* str = nullptr;  // borrowed
+    // The ASCII bytes zero-padded to 8, for an 8-byte store (when len <= 8).
+    char padded[8] = {};
+
+    Piece() = default;
+    Piece(const char* a, size_t n, PyObject* s) : ascii(a), len(n), str(s) { pad(); }
+    void pad() {
+        if (ascii && len <= sizeof padded)
+            for (size_t i = 0; i < len; ++i) padded[i] = ascii[i];
+    }
+    bool fits_padded() const { return ascii && len <= sizeof padded; }
 };
 
 struct Options {

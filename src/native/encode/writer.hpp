@@ -37,6 +37,7 @@ public:
         return grow(n);
     }
     uint8_t* pos() const { return pos_; }
+    uint8_t* end() const { return end_; }
     void set_pos(uint8_t* p) { pos_ = p; }
     void advance(size_t n) { pos_ += n; }
 
