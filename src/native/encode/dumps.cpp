@@ -157,7 +157,7 @@ PyObject* dumpb(PyObject*, PyObject* const* args, Py_ssize_t nargs, PyObject* kw
     }
     PyObject* option = given[2];
     if (option && option != Py_None) {
-        long v = PyLong_Check(option) ? PyLong_AsLong(option) : -1;
+        long v = PyLong_Check(option) && !PyBool_Check(option) ? PyLong_AsLong(option) : -1;
         if (v != 0) {
             PyErr_Clear();
             PyErr_SetString(g.JSONEncodeError, "Invalid opts: dumpb supports no option flags yet (None or 0)");

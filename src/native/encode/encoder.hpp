@@ -71,6 +71,7 @@ private:
     static constexpr StrOut kStrOut = kJson ? StrOut::ascii : StrOut::utf8;
     // orjson's nesting limit; json's is the interpreter's recursion limit.
     static constexpr int kOrjsonMaxDepth = 254;
+    static constexpr int kOrjsonMaxDefaultDepth = 255;  // nested calls of default
     // A hard cap under json's limit too, so a raised sys.setrecursionlimit cannot
     // make deep input overflow the C stack.
     static constexpr int kMaxDepth = 10000;
@@ -241,7 +242,7 @@ private:
                 PyErr_Format(g.JSONEncodeError, "Type is not JSON serializable: %s", Py_TYPE(o)->tp_name);
                 return false;
             }
-            if (++default_depth_ > kOrjsonMaxDepth) {
+            if (++default_depth_ > kOrjsonMaxDefaultDepth) {
                 PyErr_SetString(g.JSONEncodeError, "default serializer exceeds recursion limit");
                 return false;
             }
