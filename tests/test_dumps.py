@@ -65,6 +65,7 @@ def assert_same(obj, _msg=None, **kw):
     if _msg is True or (_msg is None and DETERMINISTIC_MESSAGES.search(str(exp_exc))):
         assert str(got_exc) == str(exp_exc)
     assert getattr(got_exc, "__notes__", None) == getattr(exp_exc, "__notes__", None)
+    assert type(got_exc.__cause__) is type(exp_exc.__cause__)
     return got_exc
 
 
