@@ -103,6 +103,37 @@ class StrEnumLike(str, enum.Enum):
     WIDE = "\u00e9\U0001f600"
 
 
+# Subclasses overriding iteration: json honours the overrides (its C encoder
+# iterates non-exact lists/tuples and calls items() on non-exact dicts), orjson reads
+# the underlying storage.
+
+
+class IterList(list):
+    def __iter__(self):
+        return iter(["from __iter__", 1])
+
+
+class IterTuple(tuple):
+    def __iter__(self):
+        return iter(["tuple __iter__"])
+
+
+class ItemsDict(dict):
+    def items(self):
+        return [("from items", 1), ("z", [2])]
+
+    def keys(self):
+        return ["from keys"]
+
+    def __getitem__(self, k):
+        return "from getitem"
+
+
+class ItemsOrderedDict(collections.OrderedDict):
+    def items(self):
+        return list(reversed(list(super().items())))
+
+
 class Opaque:
     """A custom class no encoder knows: only ``default`` can serialize it."""
 

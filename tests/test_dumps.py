@@ -507,35 +507,10 @@ def test_int_digits_limit_is_the_interpreters():
 # ---------------------------------------------------------------- subclass overrides
 
 
-class IterList(list):
-    def __iter__(self):
-        return iter(["from __iter__", 1])
-
-
-class IterTuple(tuple):
-    def __iter__(self):
-        return iter(["tuple __iter__"])
-
-
-class ItemsDict(dict):
-    def items(self):
-        return [("from items", 1), ("z", [2])]
-
-    def keys(self):
-        return ["from keys"]
-
-    def __getitem__(self, k):
-        return "from getitem"
-
-
-class ItemsOrderedDict(collections.OrderedDict):
-    def items(self):
-        return list(reversed(list(super().items())))
-
-
 OVERRIDES = [
-    IterList([9, 9]), IterTuple((9,)), ItemsDict(a=9), ItemsOrderedDict(a=1, b=2, c=3),
-    {"k": IterList([0])}, [ItemsDict(b=1)], S.ReprStr("real\u00e9"), S.ReprInt(42),
+    S.IterList([9, 9]), S.IterTuple((9,)), S.ItemsDict(a=9),
+    S.ItemsOrderedDict(a=1, b=2, c=3),
+    {"k": S.IterList([0])}, [S.ItemsDict(b=1)], S.ReprStr("real\u00e9"), S.ReprInt(42),
     S.ReprFloat(1.25), {S.ReprStr("key"): 1, S.ReprInt(5): 2, S.ReprFloat(0.5): 3},
     {S.Color.NEG: S.Color.BIG, S.Flag.A | S.Flag.B: S.StrEnumLike.WIDE},
 ]
