@@ -1,0 +1,320 @@
+"""rjson.dumpb against the oracle orjson.dumps (orjson 3.13, no options).
+
+Inside orjson's domain the bytes must be identical; outside it both must reject, with
+rjson raising rjson.JSONEncodeError (a TypeError) for non-str keys, ints beyond 64 bits,
+lone surrogates and unsupported types, and a TypeError for the rest (too deep, circular,
+default failing).
+
+RJSON_TEST_DUMPB_IMPL=orjson runs every comparison against orjson.dumps itself, to check
+that the tests are right; the few tests of rjson's own contract (option values orjson
+accepts but rjson does not) are skipped then.
+"""
+import collections
+import os
+
+import orjson
+import pytest
+from hypothesis import given, strategies as st
+
+import rjson
+import strategies as S
+from conftest import CORPUS_NAMES, corpus_object
+
+IMPL = os.environ.get("RJSON_TEST_DUMPB_IMPL", "rjson")
+if IMPL == "orjson":
+    dumpb = orjson.dumps
+    EncodeError = orjson.JSONEncodeError
+elif IMPL == "rjson":
+    dumpb = rjson.dumpb
+    EncodeError = rjson.JSONEncodeError
+else:
+    raise RuntimeError(f"RJSON_TEST_DUMPB_IMPL={IMPL!r}: expected rjson or orjson")
+
+rjson_only = pytest.mark.skipif(IMPL != "rjson", reason="rjson's own contract")
+
+
+def outcome(fn, *args, **kw):
+    try:
+        return ("ok", fn(*args, **kw), None)
+    except Exception as exc:  # noqa: BLE001
+        return ("raise", type(exc), exc)
+
+
+def assert_same(obj, **kw):
+    """dumpb(obj, **kw) == orjson.dumps(obj, **kw), or both reject (a TypeError)."""
+    exp_kind, exp, exp_exc = outcome(orjson.dumps, obj, **kw)
+    got_kind, got, got_exc = outcome(dumpb, obj, **kw)
+    if exp_kind == "ok":
+        assert got_kind == "ok", f"orjson gave {exp!r}, dumpb raised {got.__name__}: {got_exc}"
+        assert type(got) is bytes
+        assert got == exp
+        return got
+    assert got_kind == "raise", f"orjson raised ({exp_exc}), dumpb returned {got!r}"
+    assert isinstance(got_exc, TypeError), f"dumpb raised {got.__name__}: {got_exc}"
+    return got_exc
+
+
+def assert_rejects(obj, strict=True, **kw):
+    """orjson rejects obj (checks the test data); dumpb must too, with EncodeError when
+    strict, else with some TypeError."""
+    with pytest.raises(TypeError):
+        orjson.dumps(obj, **kw)
+    with pytest.raises(EncodeError if strict else TypeError) as info:
+        dumpb(obj, **kw)
+    return info.value
+
+
+# ---------------------------------------------------------------------- hypothesis
+
+
+@given(S.orjson_objects())
+def test_domain(obj):
+    assert_same(obj)
+
+
+@given(S.texts(surrogates=False))
+def test_strings(s):
+    assert_same(s)
+    assert_same([s, {s: s}])
+
+
+@given(S.block_strings(surrogates=False))
+def test_strings_escapes_at_block_edges(s):
+    assert_same([s, s[1:], s[:-1], s[2:-3]])
+
+
+@given(S.ints(big=False))
+def test_ints(n):
+    assert_same(n)
+    assert_same([n, {"k": -n if -n >= S.INT64_MIN else n}])
+
+
+@given(S.floats())
+def test_floats(x):
+    # orjson's float text (shortest round-trip, its own exponent style), NaN/inf -> null
+    assert_same(x)
+    assert_same([x, {"k": x}])
+
+
+@given(S.orjson_objects(with_unsupported=True))
+def test_default(obj):
+    assert_same(obj, default=S.default_fn)
+
+
+@given(S.json_objects(with_unsupported=True, with_bad_keys=True))
+def test_anything_agrees_or_both_reject(obj):
+    # outside the domain too: ok with the same bytes, or both raise a TypeError
+    assert_same(obj)
+    assert_same(obj, default=S.default_fn)
+
+
+@given(S.orjson_objects(), st.sampled_from([None, 0]))
+def test_option_none_or_zero(obj, option):
+    assert dumpb(obj, option=option) == orjson.dumps(obj)
+    assert dumpb(obj, None, option) == orjson.dumps(obj)
+
+
+# ------------------------------------------------------------------ explicit values
+
+TOP_LEVEL = [
+    "", "x", '"', "\\", "\x00\x1f\x7f", "/", "\u00e9", "\u2028\u2029", "\U0001f600",
+    0, -1, S.UINT64_MAX, S.INT64_MIN, 2**63, -(2**62), 0.0, -0.0, 1e16, 1e-5, 1e-7,
+    123456789.0, 5e-324, 1.7976931348623157e308, float("nan"), float("inf"),
+    float("-inf"), True, False, None, [], {}, (), [[]], [{}], {"": {}}, ([], {}),
+]
+
+
+@pytest.mark.parametrize("obj", TOP_LEVEL, ids=repr)
+def test_top_level_and_empty(obj):
+    assert_same(obj)
+
+
+SUBCLASSES_ACCEPTED = [
+    S.MyStr("s\u00e9"), S.ReprStr("real"), S.StrEnumLike.QUOTE, S.StrEnumLike.WIDE,
+    S.MyInt(-5), S.MyInt(S.UINT64_MAX), S.ReprInt(42), S.Color.RED, S.Color.NEG,
+    S.Color.BIG, S.Flag.A | S.Flag.B, S.MyList([1, S.MyList()]), S.IterList([9, 8]),
+    S.MyDict(a=1), S.ItemsDict(a=9), S.ItemsOrderedDict(a=1, b=2),
+    collections.OrderedDict([("z", 1), ("a", 2)]), collections.defaultdict(int, a=1),
+    {"k": [S.MyStr("v"), S.Color.ZERO]},
+]
+
+
+@pytest.mark.parametrize("obj", SUBCLASSES_ACCEPTED, ids=repr)
+def test_subclasses_accepted(obj):
+    out = assert_same(obj)
+    assert isinstance(out, bytes)
+
+
+SUBCLASSES_REJECTED = [S.MyFloat(1.5), S.ReprFloat(2.0), S.MyTuple((1,)),
+                       S.IterTuple((1,)),
+                       [S.MyFloat(0.0)], {"k": S.MyTuple()}]
+
+
+@pytest.mark.parametrize("obj", SUBCLASSES_REJECTED, ids=repr)
+def test_subclasses_rejected_without_default(obj):
+    assert_rejects(obj)
+    # but default= is called for them
+    assert_same(obj, default=lambda o: ["via-default", float(o) if isinstance(o, float)
+                                        else list(o)])
+
+
+@pytest.mark.parametrize("name", CORPUS_NAMES)
+def test_corpus(name):
+    obj = corpus_object(name)
+    assert_same(obj)
+    assert_same(obj, option=0)
+
+
+# -------------------------------------------------------------------------- rejects
+
+NON_STR_KEYS = [{1: 1}, {None: 1}, {True: 1}, {1.5: 1}, {(1,): 1}, {S.MyStr("k"): 1},
+                {S.Color.RED: 1}, {"ok": {2: 2}}, [{"a": 1, b"b": 2}]]
+BIG_INTS = [2**64, -(2**63) - 1, 2**100, -(10**30), [1, 2**64], {"k": 2**64},
+            S.MyInt(2**64), 10**5000]
+LONE_SURROGATES = ["\ud800", "a\udfff", ["x", "\ud83d"], {"\udc00": 1}, {"k": "\ud800"},
+                   S.MyStr("\ud800"), "\U0001f600\ud800" * 20]
+UNSUPPORTED = [S.Opaque(1), {1, 2}, frozenset(), b"x", bytearray(b"x"), 1j,
+               __import__("decimal").Decimal("1.5"), range(3), [S.Opaque(1)],
+               {"k": object()}]
+
+
+@pytest.mark.parametrize("obj", NON_STR_KEYS + BIG_INTS + LONE_SURROGATES + UNSUPPORTED,
+                         ids=lambda o: type(o).__name__)
+def test_rejects_with_jsonencodeerror(obj):
+    exc = assert_rejects(obj)
+    assert isinstance(exc, TypeError)
+
+
+def test_too_deep_and_circular_rejected():
+    deep = S.nested_list(100_000, leaf=1)
+    try:
+        assert_rejects(deep, strict=False)
+    finally:
+        S.free_nested(deep)
+    assert_rejects(S.nested_dict(300), strict=False)
+    a = []
+    a.append(a)
+    assert_rejects(a, strict=False)
+    d = {}
+    d["d"] = {"x": [d]}
+    assert_rejects(d, strict=False)
+    assert dumpb([1]) == b"[1]"  # still usable
+
+
+@pytest.mark.parametrize("make", [S.nested_list, S.nested_dict], ids=["list", "dict"])
+def test_depth_limit_matches_orjson(make):
+    for depth in range(245, 260):
+        assert_same(make(depth, leaf=1))
+        assert_same(make(depth))
+
+
+def test_default_limits_match_orjson():
+    class Chain:
+        def __init__(self, n):
+            self.n = n
+
+    def default(o):
+        return Chain(o.n - 1) if o.n > 0 else ["done"]
+
+    for n in range(245, 260):
+        assert_same(Chain(n), default=default)
+        assert_same([[Chain(n)]], default=default)
+    assert_rejects([S.Opaque(1)], strict=False, default=lambda o: o)
+
+
+class UserError(Exception):
+    pass
+
+
+@pytest.mark.parametrize("exc_type", [UserError, ValueError, TypeError, KeyError])
+def test_default_raising_is_chained(exc_type):
+    raised = []
+
+    def default(o):
+        raised.append(exc_type("user"))
+        raise raised[-1]
+
+    exc = assert_rejects({"a": [S.Opaque(1)]}, strict=False, default=default)
+    assert exc.__cause__ is raised[-1]
+
+
+def test_default_returning_unsupported_or_bad_values():
+    assert_rejects([S.Opaque(1)], default=lambda o: {1, 2}, strict=False)
+    assert_rejects([S.Opaque(1)], default=lambda o: {1: 2}, strict=False)
+    assert_rejects([S.Opaque(1)], default=lambda o: 2**64, strict=False)
+    assert_rejects([S.Opaque(1)], default=lambda o: "\ud800", strict=False)
+    assert_same([S.Opaque(1)], default=lambda o: {"v": [o.value, float("nan"), "\u00e9"]})
+    assert_same([S.Opaque(1)], default=lambda o: None)
+
+
+@pytest.mark.parametrize("default", [None, 1, "str"], ids=repr)
+def test_default_none_or_not_callable(default):
+    assert_same([1, "a"], default=default)
+    assert_rejects([S.Opaque(1)], strict=False, default=default)
+
+
+def test_default_reentrant():
+    # default calls the encoder under test again: no shared buffer may be clobbered
+    obj = {"a": [S.Opaque(i) for i in range(5)], "b": "x" * 100}
+    exp = orjson.dumps(obj, default=lambda o: orjson.dumps({"v": [o.value] * 30}).decode())
+    got = dumpb(obj, default=lambda o: dumpb({"v": [o.value] * 30}).decode())
+    assert got == exp
+
+
+def test_default_mutating_container_does_not_crash():
+    lst = [1, S.Opaque(1), 3]
+
+    def default(o):
+        lst.clear()
+        lst.extend(range(10))
+        return "o"
+
+    kind, got, exc = outcome(dumpb, lst, default=default)
+    assert kind == "ok" and type(got) is bytes or isinstance(exc, TypeError)
+
+
+# ------------------------------------------------------------------------- arguments
+
+
+@pytest.mark.parametrize("args,kw", [
+    ((), {}), ((), {"obj": 1}), ((1,), {"foo": 1}), ((1,), {"default": None, "foo": 1}),
+    ((1,), {"option": 0, "Option": 0}),
+], ids=repr)
+def test_bad_arguments(args, kw):
+    assert outcome(orjson.dumps, *args, **kw)[0] == "raise"
+    with pytest.raises(TypeError):
+        dumpb(*args, **kw)
+
+
+@rjson_only
+def test_too_many_positional_arguments():
+    # dumpb(obj, /, default=None, option=None): a fourth positional is an error
+    # (orjson 3.13 silently ignores it)
+    with pytest.raises(TypeError):
+        dumpb(1, None, 0, 5)
+
+
+def test_positional_and_keyword_default_option():
+    assert dumpb(S.Opaque(3), S.default_fn) == b'{"opaque":3}'
+    assert dumpb(S.Opaque(3), default=S.default_fn, option=None) == b'{"opaque":3}'
+    assert dumpb(S.Opaque(3), S.default_fn, 0) == b'{"opaque":3}'
+
+
+@pytest.mark.parametrize("option", [-1, "x", 1.0, None.__class__, [0], False],
+                         ids=repr)
+def test_invalid_option_rejected_like_orjson(option):
+    with pytest.raises(TypeError):
+        orjson.dumps(1, option=option)
+    with pytest.raises(TypeError):
+        dumpb(1, option=option)
+
+
+@rjson_only
+@pytest.mark.parametrize("option", [orjson.OPT_INDENT_2, orjson.OPT_SORT_KEYS,
+                                    orjson.OPT_NON_STR_KEYS, orjson.OPT_APPEND_NEWLINE,
+                                    orjson.OPT_SERIALIZE_NUMPY, 1 << 20, 2**70, True],
+                         ids=repr)
+def test_unsupported_options_rejected(option):
+    # rjson supports option=None/0 only for now: everything else raises
+    with pytest.raises(TypeError):
+        dumpb({"b": 1, "a": 2}, option=option)

@@ -1,0 +1,604 @@
+"""rjson.dumps / rjson.dump against the oracle json.dumps / json.dump.
+
+For every input and keyword combination the two must agree character for character,
+or both raise: the same exception class (compared exactly) and, where json's message is
+deterministic, the same message. json takes its C encoder when indent is None and the
+pure-Python _make_iterencode otherwise; whichever path it takes is the reference.
+
+RJSON_TEST_DUMPS_IMPL=module:function swaps the implementation under test (e.g.
+simplejson:dumps) to check that these tests do catch differences.
+"""
+import collections
+import decimal
+import importlib
+import io
+import json
+import os
+import re
+import sys
+
+import pytest
+from hypothesis import given, strategies as st
+
+import rjson
+import strategies as S
+from conftest import CORPUS_NAMES, corpus_object
+
+_impl = os.environ.get("RJSON_TEST_DUMPS_IMPL")
+if _impl:
+    _mod, _, _fn = _impl.partition(":")
+    dumps = getattr(importlib.import_module(_mod), _fn or "dumps")
+
+    def dump(obj, fp, **kw):
+        fp.write(dumps(obj, **kw))
+else:
+    dumps = rjson.dumps
+    dump = rjson.dump
+
+# json messages that do not depend on how the encoder is written: they must match too.
+DETERMINISTIC_MESSAGES = re.compile(
+    r"Circular reference detected|Out of range float values|keys must be str|"
+    r"is not JSON serializable|Exceeds the limit|unexpected keyword argument|"
+    r"object is not callable|^user-raised")
+
+_MISSING = object()
+
+
+def outcome(fn, *args, **kw):
+    try:
+        return ("ok", fn(*args, **kw), None)
+    except Exception as exc:  # noqa: BLE001 - RecursionError included
+        return ("raise", type(exc), exc)
+
+
+def assert_same(obj, _msg=None, **kw):
+    """rjson.dumps(obj, **kw) must equal json.dumps(obj, **kw), or raise like it."""
+    exp_kind, exp, exp_exc = outcome(json.dumps, obj, **kw)
+    got_kind, got, got_exc = outcome(dumps, obj, **kw)
+    if exp_kind == "ok":
+        assert got_kind == "ok", f"json returned {exp!r}, rjson raised {got!r}: {got_exc}"
+        assert type(got) is type(exp)
+        assert got == exp
+        return got
+    assert got_kind == "raise", f"json raised {exp.__name__}({exp_exc}), rjson returned {got!r}"
+    assert got is exp, f"json raised {exp.__name__}({exp_exc}), rjson {got.__name__}({got_exc})"
+    if _msg is True or (_msg is None and DETERMINISTIC_MESSAGES.search(str(exp_exc))):
+        assert str(got_exc) == str(exp_exc)
+    assert getattr(got_exc, "__notes__", None) == getattr(exp_exc, "__notes__", None)
+    assert type(got_exc.__cause__) is type(exp_exc.__cause__)
+    return got_exc
+
+
+# ------------------------------------------------------------------ keyword strategies
+
+INDENTS = st.one_of(
+    st.none(), st.integers(-3, 8), st.booleans(),
+    st.sampled_from(["", " ", "  ", "\t", "\u00e9", "\u4e2d\u6587", "\U0001f600", "--\n"]),
+)
+SEPARATORS = st.one_of(
+    st.none(),
+    st.sampled_from([(",", ":"), (", ", ": "), (",", ": "), (" , ", " : "), ("", ""),
+                     ("\n", "\t"), ("\u00e9", "\U0001f600"), ("\u2028,", ":\u2029"),
+                     [";", "="]]),
+)
+KWARGS = st.fixed_dictionaries({}, optional={
+    "skipkeys": st.booleans(),
+    "ensure_ascii": st.booleans(),
+    "check_circular": st.booleans(),
+    "allow_nan": st.booleans(),
+    "sort_keys": st.booleans(),
+    "indent": INDENTS,
+    "separators": SEPARATORS,
+    "default": st.sampled_from([None, S.default_fn]),
+})
+
+
+# ---------------------------------------------------------------------- hypothesis
+
+
+@given(S.json_objects())
+def test_default_arguments(obj):
+    assert_same(obj)
+
+
+@given(S.json_objects(), st.booleans())
+def test_ensure_ascii(obj, ensure_ascii):
+    assert_same(obj, ensure_ascii=ensure_ascii)
+
+
+@given(S.texts(), st.booleans())
+def test_strings(s, ensure_ascii):
+    assert_same(s, ensure_ascii=ensure_ascii)
+    assert_same([s, {s: s}], ensure_ascii=ensure_ascii)
+
+
+@given(S.block_strings(), st.booleans(), st.sampled_from([None, 2]))
+def test_strings_escapes_at_block_edges(s, ensure_ascii, indent):
+    assert_same([s, s[1:], s[:-1]], ensure_ascii=ensure_ascii, indent=indent)
+
+
+@given(S.ints())
+def test_ints(n):
+    assert_same(n)
+    assert_same({n: [n, -n]}, indent=1)
+
+
+@given(S.floats(), st.booleans())
+def test_floats(x, allow_nan):
+    assert_same(x, allow_nan=allow_nan)
+    assert_same([x, {x: x}], allow_nan=allow_nan)
+    assert_same([x], allow_nan=allow_nan, indent=0)
+
+
+@given(S.str_key_objects(with_unsupported=True), KWARGS)
+def test_keyword_combinations_str_keys(obj, kw):
+    assert_same(obj, **kw)
+
+
+@given(S.json_objects(with_unsupported=True, with_bad_keys=True), KWARGS)
+def test_keyword_combinations_any_keys(obj, kw):
+    assert_same(obj, **kw)
+
+
+@given(S.json_objects(with_bad_keys=True), st.booleans(), st.sampled_from([None, 2, "\t"]))
+def test_skipkeys(obj, sort_keys, indent):
+    assert_same(obj, skipkeys=True, sort_keys=sort_keys, indent=indent)
+    assert_same(obj, skipkeys=False, indent=indent)
+
+
+@given(S.json_objects(), st.sampled_from([None, 0, 3]))
+def test_sort_keys(obj, indent):
+    # mixed key types make json raise TypeError from the sort; rjson must raise it too
+    assert_same(obj, sort_keys=True, indent=indent)
+
+
+@given(S.json_objects(with_unsupported=True), st.sampled_from([None, 1]),
+       st.booleans())
+def test_default_callable(obj, indent, check_circular):
+    assert_same(obj, default=S.default_fn, indent=indent, check_circular=check_circular)
+
+
+@given(S.json_objects(with_unsupported=True, with_bad_keys=True), KWARGS)
+def test_dump_to_stringio(obj, kw):
+    exp_fp, got_fp = io.StringIO(), io.StringIO()
+    exp_kind, _, exp_exc = outcome(json.dump, obj, exp_fp, **kw)
+    got_kind, _, got_exc = outcome(dump, obj, got_fp, **kw)
+    assert got_kind == exp_kind, (exp_exc, got_exc)
+    if exp_kind == "ok":
+        assert got_fp.getvalue() == exp_fp.getvalue()
+    else:
+        assert type(got_exc) is type(exp_exc)
+
+
+# ------------------------------------------------------------ top level, empty, corpus
+
+TOP_LEVEL = [
+    "", "x", '"', "\\", "\u00e9", "\U0001f600", "\ud800", 0, -1, 2**64, -(2**100), 0.0,
+    -0.0, 1e16, 1e-5, float("nan"), float("inf"), float("-inf"), True, False, None,
+    [], {}, (), S.MyList(), S.MyDict(), S.MyTuple(), collections.OrderedDict(),
+    S.MyStr("s"), S.ReprStr("r"), S.MyInt(7), S.ReprInt(-7), S.Color.RED, S.Color.BIG,
+    S.Flag.A | S.Flag.B, S.MyFloat(2.5), S.ReprFloat(-0.0), S.ReprFloat(float("nan")),
+    S.StrEnumLike.QUOTE, [[]], [{}], {"": {}}, {"a": []}, [[], {}, ()],
+]
+SIMPLE_KWARGS = [
+    {}, {"indent": 2}, {"indent": 0}, {"indent": -1}, {"indent": "\t"},
+    {"indent": "\u00e9"}, {"separators": (",", ":")}, {"ensure_ascii": False},
+    {"allow_nan": False}, {"sort_keys": True}, {"check_circular": False},
+    {"skipkeys": True}, {"indent": 4, "separators": (" ,", " :"), "sort_keys": True},
+]
+
+
+@pytest.mark.parametrize("kw", SIMPLE_KWARGS, ids=repr)
+@pytest.mark.parametrize("obj", TOP_LEVEL, ids=repr)
+def test_top_level_and_empty(obj, kw):
+    assert_same(obj, **kw)
+
+
+CORPUS_KWARGS = [
+    {}, {"indent": 2}, {"sort_keys": True}, {"ensure_ascii": False},
+    {"separators": (",", ":")},
+    {"indent": "\t", "sort_keys": True, "ensure_ascii": False, "check_circular": False},
+]
+
+
+@pytest.mark.parametrize("name", CORPUS_NAMES)
+def test_corpus(name):
+    obj = corpus_object(name)
+    for kw in CORPUS_KWARGS:
+        assert_same(obj, **kw)
+    exp_fp, got_fp = io.StringIO(), io.StringIO()
+    json.dump(obj, exp_fp, sort_keys=True)
+    dump(obj, got_fp, sort_keys=True)
+    assert got_fp.getvalue() == exp_fp.getvalue()
+
+
+# ------------------------------------------------------------------------------ cls
+
+
+class DefaultEncoder(json.JSONEncoder):
+    """Overrides default(): sets and Opaque become lists; everything else -> super."""
+
+    def default(self, o):
+        if isinstance(o, (set, frozenset)):
+            return sorted(o)
+        if isinstance(o, S.Opaque):
+            return ["opaque", o.value]
+        return super().default(o)
+
+
+class EncodeOverride(json.JSONEncoder):
+    def encode(self, o):
+        return "ENCODE:" + super().encode(o)
+
+
+class NonStrEncode(json.JSONEncoder):
+    def encode(self, o):
+        return (o, self.indent, self.sort_keys)
+
+
+class IterencodeOverride(json.JSONEncoder):
+    def iterencode(self, o, _one_shot=False):
+        for chunk in super().iterencode(o, _one_shot=False):
+            yield chunk.upper()
+
+
+class ExtraKwEncoder(json.JSONEncoder):
+    def __init__(self, *, prefix="", **kw):
+        super().__init__(**kw)
+        self.prefix = prefix
+
+    def encode(self, o):
+        return self.prefix + super().encode(o)
+
+
+class SeparatorEncoder(json.JSONEncoder):
+    item_separator = " | "
+    key_separator = " = "
+
+
+CLS_OBJECTS = [
+    {"a": [1, 2.5, None, True], "b": {"c": "\u00e9"}},
+    [{1, 2}, S.Opaque(3), "s"],
+    {"k": frozenset({3, 1})},
+    [object()],
+    "top-level str",
+    [float("nan")],
+]
+
+
+@pytest.mark.parametrize("kw", [{}, {"indent": 2}, {"sort_keys": True},
+                                {"ensure_ascii": False, "separators": (",", ":")},
+                                {"allow_nan": False}, {"check_circular": False}], ids=repr)
+@pytest.mark.parametrize("cls", [None, json.JSONEncoder, DefaultEncoder, EncodeOverride,
+                                 IterencodeOverride, ExtraKwEncoder, SeparatorEncoder,
+                                 NonStrEncode])
+@pytest.mark.parametrize("obj", CLS_OBJECTS, ids=repr)
+def test_cls(obj, cls, kw):
+    assert_same(obj, cls=cls, **kw)
+
+
+def test_cls_returning_non_str_is_passed_through():
+    obj = [1]
+    got = dumps(obj, cls=NonStrEncode, indent=3)
+    assert got == (obj, 3, False) and got[0] is obj
+
+
+def test_cls_extra_keyword_is_forwarded():
+    assert_same({"a": 1}, cls=ExtraKwEncoder, prefix=">>")
+    assert dumps([1], cls=ExtraKwEncoder, prefix="\u00e9") == "\u00e9[1]"
+    assert_same({"a": 1}, cls=DefaultEncoder, prefix=">>")  # TypeError as json
+
+
+def test_cls_default_keyword_wins_over_method():
+    obj = [{1}, S.Opaque(1)]
+    assert_same(obj, cls=DefaultEncoder, default=lambda o: "kw-default")
+    assert_same(obj, cls=DefaultEncoder, default=lambda o: "kw-default", indent=1)
+
+
+@pytest.mark.parametrize("cls", [dict, int, object, "notaclass", json.JSONDecoder])
+def test_cls_not_an_encoder(cls):
+    assert_same([1], _msg=False, cls=cls)
+
+
+def test_cls_subclass_not_serializable_message():
+    exc = assert_same([S.Opaque(1), b"x"], cls=json.JSONEncoder)
+    assert "is not JSON serializable" in str(exc)
+
+
+# --------------------------------------------------------------------------- default
+
+
+class UserError(Exception):
+    pass
+
+
+@pytest.mark.parametrize("exc_type", [UserError, ValueError, TypeError, KeyError,
+                                      RuntimeError, OverflowError])
+@pytest.mark.parametrize("indent", [None, 2])
+def test_default_raises_propagates_same_exception(exc_type, indent):
+    raised = []
+
+    def default(o):
+        e = exc_type("user-raised " + type(o).__name__)
+        raised.append(e)
+        raise e
+
+    obj = {"a": [1, {"b": S.Opaque(2)}]}
+    for fn in (json.dumps, dumps):
+        with pytest.raises(exc_type) as info:
+            fn(obj, default=default, indent=indent)
+        assert info.value is raised[-1]  # the very object default raised, unwrapped
+        assert info.value.__cause__ is None
+    assert_same(obj, default=default, indent=indent)
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+def test_default_returning_same_object(indent):
+    obj = [S.Opaque(1)]
+    exc = assert_same(obj, default=lambda o: o, indent=indent)
+    assert isinstance(exc, ValueError) and str(exc) == "Circular reference detected"
+    exc = assert_same(obj, default=lambda o: o, indent=indent, check_circular=False)
+    assert isinstance(exc, RecursionError)
+    assert dumps([1]) == "[1]"  # still usable afterwards
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+def test_default_chain(indent):
+    # default returns another unsupported object, handled by a further default call
+    def default(o):
+        if isinstance(o, S.Opaque):
+            return S.Opaque(o.value - 1) if o.value > 0 else ["end", o.value]
+        return S.default_fn(o)
+
+    obj = {"x": S.Opaque(5), "y": [decimal.Decimal("1.5"), S.Opaque(0)]}
+    assert_same(obj, default=default, indent=indent)
+    # default returning a fresh unsupported object each time never ends: RecursionError
+    assert_same([S.Opaque(0)], default=lambda o: S.Opaque(o.value + 1), indent=indent,
+                _msg=False)
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+def test_default_returns_containers_and_specials(indent):
+    def default(o):
+        return {"v": o.value, "list": [o.value] * 2, "nan": float("nan"),
+                "big": 2**80, "s": S.MyStr("\u00e9\ud800")}
+
+    obj = [S.Opaque(1), {"k": S.Opaque("\U0001f600")}]
+    assert_same(obj, default=default, indent=indent)
+    assert_same(obj, default=default, indent=indent, allow_nan=False)
+    assert_same(obj, default=default, indent=indent, ensure_ascii=False)
+
+
+def test_default_not_callable():
+    assert_same([S.Opaque(1)], default=1)
+    assert_same([S.Opaque(1)], default="x", indent=2)
+    assert_same([1, 2], default=1)  # never called: fine
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+def test_default_reentrant(indent):
+    # default itself calls the encoder under test: no shared state may be clobbered
+    def make_default(fn):
+        return lambda o: {"inner": fn({"v": [o.value, "\u00e9" * 40, 1.5]}, indent=indent)}
+
+    obj = {"a": [S.Opaque(i) for i in range(5)], "b": "x" * 100}
+    exp = json.dumps(obj, default=make_default(json.dumps), indent=indent)
+    got = dumps(obj, default=make_default(dumps), indent=indent)
+    assert got == exp
+
+
+@pytest.mark.parametrize("indent", [None, 1])
+def test_default_mutates_list_being_encoded(indent):
+    def run(fn):
+        lst = [1, S.Opaque(1), 3]
+
+        def default(o):
+            if len(lst) < 6:
+                lst.append(len(lst))
+            return "o"
+        return outcome(fn, lst, default=default, indent=indent)
+
+    exp, got = run(json.dumps), run(dumps)
+    assert got[0] == exp[0] and got[1] == exp[1]
+
+
+@pytest.mark.parametrize("indent", [None, 1])
+def test_default_mutates_dict_being_encoded(indent):
+    def run(fn):
+        dct = {"a": S.Opaque(1), "b": 2}
+
+        def default(o):
+            dct["c%d" % len(dct)] = 1
+            return "o"
+        return outcome(fn, dct, default=default, indent=indent)
+
+    exp, got = run(json.dumps), run(dumps)
+    assert got[0] == exp[0] and got[1] == exp[1]
+
+
+# ----------------------------------------------------------------- circular, deep
+
+
+def _circular_objects():
+    a = []
+    a.append(a)
+    d = {}
+    d["self"] = d
+    outer = [1, {"x": [2]}]
+    outer[1]["x"].append(outer)
+    t_list = []
+    t = (t_list,)
+    t_list.append(t)
+    sub = S.MyList()
+    sub.append({"k": sub})
+    od = collections.OrderedDict()
+    od["o"] = [od]
+    return {"list": a, "dict": d, "indirect": outer, "tuple": t, "sublist": sub,
+            "ordereddict": od}
+
+
+@pytest.mark.parametrize("kind", list(_circular_objects()))
+@pytest.mark.parametrize("indent", [None, 2])
+def test_circular(kind, indent):
+    obj = _circular_objects()[kind]
+    exc = assert_same(obj, indent=indent)
+    assert isinstance(exc, ValueError) and str(exc) == "Circular reference detected"
+    exc = assert_same(obj, indent=indent, check_circular=False)
+    assert isinstance(exc, RecursionError)
+    assert dumps({"still": "fine"}) == '{"still": "fine"}'
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+@pytest.mark.parametrize("check_circular", [True, False])
+def test_shared_references_are_not_circular(indent, check_circular):
+    x = [1, {"a": "b"}]
+    y = {"k": x}
+    obj = [x, x, y, y, {"x": x, "y": y}, (x, x)]
+    assert_same(obj, indent=indent, check_circular=check_circular)
+
+
+@pytest.mark.parametrize("make", [S.nested_list, S.nested_dict], ids=["list", "dict"])
+@pytest.mark.parametrize("kw", [{}, {"check_circular": False}, {"indent": 1},
+                                {"sort_keys": True, "check_circular": False}], ids=repr)
+def test_too_deep_raises_recursionerror(make, kw):
+    obj = make(100_000, leaf=1)
+    try:
+        for fn in (json.dumps, dumps):
+            with pytest.raises(RecursionError):
+                fn(obj, **kw)
+    finally:
+        S.free_nested(obj)
+    assert dumps([[1]], **kw) == json.dumps([[1]], **kw)
+
+
+@pytest.mark.parametrize("make", [S.nested_list, S.nested_dict], ids=["list", "dict"])
+@pytest.mark.parametrize("indent", [None, 1])
+def test_moderately_deep_succeeds(make, indent):
+    obj = make(150, leaf="\u00e9")
+    assert_same(obj, indent=indent)
+
+
+# -------------------------------------------------------------------------- ints
+
+
+def test_int_beyond_str_digits_limit():
+    big = 10**5000
+    for kw in ({}, {"indent": 2}):
+        exc = assert_same(big, **kw)
+        assert isinstance(exc, ValueError)
+        assert isinstance(assert_same([1, -big], **kw), ValueError)
+        assert isinstance(assert_same({big: 1}, **kw), ValueError)
+
+
+@pytest.mark.skipif(not hasattr(sys, "set_int_max_str_digits"), reason="no digit limit")
+def test_int_digits_limit_is_the_interpreters():
+    old = sys.get_int_max_str_digits()
+    try:
+        sys.set_int_max_str_digits(0)  # unlimited
+        assert_same([10**6000 + 7, {-(10**5000): 1}])
+        sys.set_int_max_str_digits(640)
+        assert_same([10**639])
+        assert isinstance(assert_same([10**700]), ValueError)
+        assert isinstance(assert_same({10**700: 1}, indent=1), ValueError)
+    finally:
+        sys.set_int_max_str_digits(old)
+
+
+# ---------------------------------------------------------------- subclass overrides
+
+
+OVERRIDES = [
+    S.IterList([9, 9]), S.IterTuple((9,)), S.ItemsDict(a=9),
+    S.ItemsOrderedDict(a=1, b=2, c=3),
+    {"k": S.IterList([0])}, [S.ItemsDict(b=1)], S.ReprStr("real\u00e9"), S.ReprInt(42),
+    S.ReprFloat(1.25), {S.ReprStr("key"): 1, S.ReprInt(5): 2, S.ReprFloat(0.5): 3},
+    {S.Color.NEG: S.Color.BIG, S.Flag.A | S.Flag.B: S.StrEnumLike.WIDE},
+]
+
+
+@pytest.mark.parametrize("kw", [{}, {"indent": 2}, {"sort_keys": True},
+                                {"ensure_ascii": False}], ids=repr)
+@pytest.mark.parametrize("obj", OVERRIDES, ids=repr)
+def test_subclass_overrides(obj, kw):
+    assert_same(obj, **kw)
+
+
+# --------------------------------------------------------------- keys and skipkeys
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+@pytest.mark.parametrize("obj", [
+    {(1,): 1}, {(1,): 1, "a": 2}, {"a": 1, (1,): 2}, {"a": 1, (1,): 2, "b": 3},
+    {(1,): 1, (2,): 2}, {b"x": 1, 1j: 2, frozenset(): 3, S.HashableKey(1): 4},
+    {"a": {(1,): {(2,): 3}}}, [{(1,): 1}, {}],
+], ids=repr)
+def test_skipkeys_edges(obj, indent):
+    assert_same(obj, skipkeys=True, indent=indent)
+    assert_same(obj, skipkeys=True, indent=indent, sort_keys=True)
+    exc = assert_same(obj, indent=indent)
+    assert isinstance(exc, TypeError) and "keys must be str" in str(exc)
+
+
+@pytest.mark.parametrize("obj", [
+    {1: "a", "b": 2}, {None: 1, "a": 2}, {1.5: 1, "x": 2}, {True: 1, "t": 2},
+    {(1,): 1, "a": 2}, {"b": 1, 2: 2, 3.5: 3},
+], ids=repr)
+@pytest.mark.parametrize("skipkeys", [False, True])
+@pytest.mark.parametrize("indent", [None, 2])
+def test_sort_keys_mixed_types(obj, skipkeys, indent):
+    exc = assert_same(obj, sort_keys=True, skipkeys=skipkeys, indent=indent)
+    assert isinstance(exc, TypeError)
+
+
+@pytest.mark.parametrize("obj", [
+    {1: 1, 2.5: 2, True: 3, None: 4, False: 5, -0.0: 6, "s": 7},
+    {float("nan"): 1, float("inf"): 2, float("-inf"): 3},
+    {S.Color.RED: 1, S.MyInt(-3): 2, S.MyFloat(1e300): 3, S.MyStr("m"): 4},
+    {2**64: 1, -(2**100): 2, 5e-324: 3, 1e16: 4},
+    {"\ud800": 1, "\U0001f600": 2, "\x00": 3, '"': 4},
+], ids=repr)
+@pytest.mark.parametrize("kw", [{}, {"allow_nan": False}, {"indent": 1},
+                                {"indent": 1, "allow_nan": False}, {"ensure_ascii": False}],
+                         ids=repr)
+def test_non_str_keys(obj, kw):
+    assert_same(obj, **kw)
+
+
+# ------------------------------------------------------------------- argument passing
+
+
+def test_obj_by_keyword():
+    assert dumps(obj=[1, "a"]) == json.dumps(obj=[1, "a"])
+    assert dumps(obj={"a": 1}, indent=1) == json.dumps(obj={"a": 1}, indent=1)
+
+
+@pytest.mark.parametrize("args,kw", [
+    ((), {}), ((1, True), {}), ((1,), {"obj": 1}), ((1,), {"foo": 1}),
+    ((1,), {"indent": 2, "unknown": None}), ((1,), {"encoding": "utf-8"}),
+    ((1,), {"cls": None, "bogus": 1}), ((S.Opaque(1),), {"default": None}),
+], ids=repr)
+def test_bad_arguments(args, kw):
+    exp = outcome(json.dumps, *args, **kw)
+    got = outcome(dumps, *args, **kw)
+    assert exp[0] == "raise" and got[0] == "raise"
+    assert got[1] is exp[1]
+    if "unexpected keyword" in str(exp[2]) or "not JSON serializable" in str(exp[2]):
+        assert str(got[2]) == str(exp[2])
+
+
+@pytest.mark.parametrize("kw", [
+    {"skipkeys": 1, "ensure_ascii": 0, "check_circular": "", "allow_nan": [],
+     "sort_keys": "yes"},
+    {"ensure_ascii": None, "sort_keys": 0.0, "allow_nan": 2},
+    {"cls": None, "indent": None, "separators": None, "default": None},
+    {"indent": True}, {"indent": False}, {"indent": 2.0}, {"indent": b" "},
+    {"indent": S.MyInt(3)}, {"indent": S.MyStr("..")},
+    {"separators": [",", ":"]}, {"separators": (",",)}, {"separators": (1, 2)},
+    {"separators": ",:"}, {"separators": (S.MyStr(";"), S.MyStr("="))},
+    {"separators": (",", ":"), "indent": 1}, {"separators": ("", "")},
+    {"separators": (b",", b":")}, {"separators": (1, 2), "indent": 1},
+], ids=repr)
+@pytest.mark.parametrize("obj", [{"a": [1, {"b": None}], "c": float("nan")}, [], "s", 5],
+                         ids=repr)
+def test_odd_keyword_values(obj, kw):
+    assert_same(obj, _msg=False, **kw)
