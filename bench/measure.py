@@ -1,0 +1,118 @@
+"""Checking and timing one (workload, operation) cell.
+
+Why not pyperf or pytest-benchmark: both time one benchmark at a time (pyperf in worker
+processes, one benchmark after another), so a comparison of two libraries spans
+different minutes of a shared, noisy machine, and drift of up to ~10% between runs
+lands in the ratio. Both also call the function repeatedly on the same argument, which
+flatters any library that caches work on that argument (a str keeps a UTF-8 copy after
+PyUnicode_AsUTF8, ssrjson can write one on purpose). This loop instead
+
+* builds a pool of fresh inputs (new objects, new str/bytes) before each round, untimed;
+* within a round, alternates the libraries sample by sample (a rotating order), so all
+  of them see the same machine conditions;
+* keeps each result alive until the clock has stopped (its deallocation is not timed);
+* disables the garbage collector while timing and re-enables it between rounds;
+* reports the median over all samples.
+"""
+import gc
+import json
+import math
+import statistics
+from time import perf_counter_ns
+
+MIN_SAMPLE_NS = 50_000  # batch tiny calls so one sample spans at least this long
+
+
+class Outcome:
+    """The result for one contender in one cell: ns per call, or why there is none."""
+
+    def __init__(self, label, ns=None, error=None, wrong=None):
+        self.label, self.ns, self.error, self.wrong = label, ns, error, wrong
+        self.samples = []
+
+
+def check(op, w, fn, label, reference):
+    """Return None if ``fn`` gives a correct answer on ``w``, else a short reason.
+    Exceptions propagate to the caller (they mean 'n/a', not 'wrong')."""
+    out = fn(op.fresh(w))
+    if type(out) is not type(reference):
+        return f"returned {type(out).__name__}, expected {type(reference).__name__}"
+    if op.name.startswith("loads"):
+        return None if out == reference else "result differs from json.loads"
+    if op.exact and label == "rjson":
+        return None if out == reference else "output differs from json's (must be identical)"
+    return None if json.loads(out) == json.loads(reference) else "output decodes to a different value"
+
+
+def _one_call_ns(op, w, fn):
+    x = op.fresh(w)
+    t0 = perf_counter_ns()
+    fn(x)
+    return perf_counter_ns() - t0
+
+
+def _cycle_ns(op, w, fn):
+    """Wall time of one whole sample's worth of work: build, call, free."""
+    t0 = perf_counter_ns()
+    x = op.fresh(w)
+    r = fn(x)
+    del r, x
+    return perf_counter_ns() - t0
+
+
+def run_cell(op, w, budget_s, min_samples=5, max_rounds=40):
+    """Check every contender, then time the correct ones interleaved. -> [Outcome]
+
+    budget_s is the wall time to aim for per contender, input building included;
+    every contender gets at least min_samples samples whatever that costs."""
+    reference = op.reference(w)
+    outcomes, timed = [], []
+    for label, fn in op.contenders:
+        try:
+            wrong = check(op, w, fn, label, reference)
+        except Exception as e:  # noqa: BLE001 -- any failure means "n/a" for this contender
+            outcomes.append(Outcome(label, error=type(e).__name__))
+            continue
+        outcomes.append(Outcome(label, wrong=wrong))
+        if wrong is None:
+            timed.append((outcomes[-1], fn))
+    if not timed:
+        return outcomes
+
+    # Size the run from a warm call of each (the check was the warm-up).
+    call_ns = max(1, min(_one_call_ns(op, w, fn) for _, fn in timed))
+    batch = math.ceil(MIN_SAMPLE_NS / call_ns) if call_ns < MIN_SAMPLE_NS else 1
+    per_sample_ns = batch * statistics.mean(_cycle_ns(op, w, fn) for _, fn in timed)
+    samples = int(budget_s * 1e9 / per_sample_ns)
+    samples = max(min_samples, min(samples, 400))
+    per_round = math.ceil(samples / max_rounds)
+    rounds = math.ceil(samples / per_round)
+
+    n = len(timed)
+    for r in range(rounds):
+        pools = [[[op.fresh(w) for _ in range(batch)] for _ in range(per_round)] for _ in timed]
+        gc.disable()
+        try:
+            for k in range(per_round):
+                first = (r * per_round + k) % n  # rotate who goes first, sample by sample
+                for i in [(first + j) % n for j in range(n)]:
+                    outcome, fn = timed[i]
+                    if outcome.error:
+                        continue
+                    inputs = pools[i][k]
+                    try:
+                        t0 = perf_counter_ns()
+                        results = list(map(fn, inputs))
+                        t1 = perf_counter_ns()
+                    except Exception as e:  # noqa: BLE001 -- failing mid-run: report, don't crash
+                        outcome.error = f"{type(e).__name__} while timing"
+                        continue
+                    outcome.samples.append((t1 - t0) / batch)
+                    del results
+        finally:
+            gc.enable()
+        del pools
+    for outcome, _ in timed:
+        if not outcome.error:
+            outcome.ns = statistics.median(outcome.samples)
+    return outcomes
