@@ -13,14 +13,31 @@ PyUnicode_AsUTF8, ssrjson can write one on purpose). This loop instead
 * keeps each result alive until the clock has stopped (its deallocation is not timed);
 * disables the garbage collector while timing and re-enables it between rounds;
 * reports the median over all samples.
+
+The clock is the thread's CPU time (CLOCK_THREAD_CPUTIME_ID) by default, not wall time:
+on this shared 2-core machine other tenants' processes preempt ours for a whole
+scheduler slice (~4 ms), and in busy minutes 30-50% of the samples had one, which made
+wall-clock medians bimodal (an A/A pair, rjson's placeholder forwarding to json, once
+came out 2.6x apart). CPU time leaves the slices out; kernel time spent on our behalf
+(page faults) stays in. ``--clock wall`` switches to time.perf_counter_ns.
 """
 import gc
 import json
 import math
 import statistics
-from time import perf_counter_ns
+from time import perf_counter_ns, thread_time_ns
 
-MIN_SAMPLE_NS = 50_000  # batch tiny calls so one sample spans at least this long
+MIN_SAMPLE_NS = 100_000  # batch tiny calls so one sample spans at least this long
+CLOCKS = {"cpu": thread_time_ns, "wall": perf_counter_ns}
+
+
+def clock_overhead_ns(clock):
+    """Median cost of an empty timed region (two clock reads), subtracted from samples."""
+    gaps = []
+    for _ in range(2000):
+        t0 = clock()
+        gaps.append(clock() - t0)
+    return statistics.median(gaps)
 
 
 class Outcome:
@@ -60,7 +77,7 @@ def _cycle_ns(op, w, fn):
     return perf_counter_ns() - t0
 
 
-def run_cell(op, w, budget_s, min_samples=5, max_rounds=40):
+def run_cell(op, w, budget_s, clock=thread_time_ns, min_samples=5, max_rounds=40):
     """Check every contender, then time the correct ones interleaved. -> [Outcome]
 
     budget_s is the wall time to aim for per contender, input building included;
@@ -88,7 +105,7 @@ def run_cell(op, w, budget_s, min_samples=5, max_rounds=40):
     per_round = math.ceil(samples / max_rounds)
     rounds = math.ceil(samples / per_round)
 
-    n = len(timed)
+    n, overhead = len(timed), clock_overhead_ns(clock)
     for r in range(rounds):
         pools = [[[op.fresh(w) for _ in range(batch)] for _ in range(per_round)] for _ in timed]
         gc.disable()
@@ -101,13 +118,13 @@ def run_cell(op, w, budget_s, min_samples=5, max_rounds=40):
                         continue
                     inputs = pools[i][k]
                     try:
-                        t0 = perf_counter_ns()
+                        t0 = clock()
                         results = list(map(fn, inputs))
-                        t1 = perf_counter_ns()
+                        t1 = clock()
                     except Exception as e:  # noqa: BLE001 -- failing mid-run: report, don't crash
                         outcome.error = f"{type(e).__name__} while timing"
                         continue
-                    outcome.samples.append((t1 - t0) / batch)
+                    outcome.samples.append((t1 - t0 - overhead) / batch)
                     del results
         finally:
             gc.enable()

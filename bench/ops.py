@@ -94,3 +94,9 @@ def all_ops():
            lambda w: json.dumps(w.fresh_obj(), sort_keys=True), exact=True, corpus_only=True, contenders=[
                ("rjson", sorted_), ("json", functools.partial(json.dumps, sort_keys=True)), rjson_compact]),
     ]
+
+
+def aa_op():
+    """A/A control: json.loads timed against itself, to show the harness's noise floor."""
+    return Op("loads_aa", "A/A control", _bytes, lambda w: json.loads(w.text),
+              [("rjson", json.loads), ("json", json.loads)])

@@ -122,18 +122,21 @@ def summary(results, ops):
     return out
 
 
-def markdown(results, ops, elapsed_s, argv):
+def markdown(results, ops, elapsed_s, argv, clock, aa=()):
     """results: {op name: [(workload, [Outcome])]} -> the whole report as a str."""
     notes = Notes()
     ops = [op for op in ops if results.get(op.name)]
     lines = ["## Benchmark results", ""]
     lines += [f"- **{k}**: {v}" for k, v in machine()]
     lines += [f"- **run**: `bench/bench.py{' ' + ' '.join(argv) if argv else ''}`, {elapsed_s:.0f} s", ""]
-    lines += ["Each time is the median per call over many samples, with the libraries interleaved "
+    clock_text = "the thread's CPU time" if clock == "cpu" else "wall-clock time"
+    lines += [f"Each time is the median per call ({clock_text}) over many samples, with the libraries interleaved "
               "call by call and every call given a freshly built input (see bench/README.md). "
               "In brackets: rjson's time divided by that library's, so **below 1.00 means rjson is "
               "faster**. Repeat runs of the same code differ by up to ~10% on this shared machine, "
-              "so ratios within 0.90–1.10 are a tie.", "",
+              "so ratios within 0.90–1.10 are a tie." + (
+                  " A/A control (json.loads timed against itself, loads_bytes): "
+                  + ", ".join(f"{name} {r:.2f}" for name, r in aa if r) + "." if aa else ""), "",
               "### Summary: geometric mean of rjson ÷ peer over the workloads (how many in brackets)", ""]
     lines += summary(results, ops) + [""]
     for op in ops:
@@ -148,6 +151,7 @@ def chart(results, path, title):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
 
     ops = [name for name in ("dumps_compact", "dumpb", "loads_bytes", "loads_str") if results.get(name)]
     if not ops:
@@ -171,6 +175,9 @@ def chart(results, path, title):
         ax.bar(0, 0, 0, color=f"C{j}", label=name)  # one legend entry, even when all are n/a
     ax.axhline(1.0, color="black", linewidth=1)
     ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.yaxis.set_minor_formatter(matplotlib.ticker.FuncFormatter(
+        lambda v, _: f"{v:g}" if f"{v:g}"[0] in "25" else ""))
     ax.set_xticks(range(len(workloads)), workloads, rotation=35, ha="right")
     ax.set_ylabel("rjson time ÷ orjson time (lower is better)")
     ax.set_title(title, fontsize=9)
