@@ -39,7 +39,7 @@ def parse_args(argv):
     p.add_argument("--quick", action="store_true", help="smoke run: a fraction of the time budget")
     p.add_argument("--filter", action="append", metavar="GLOB",
                    help="workload or operation name glob, or 'workload:op' glob; repeatable (any matches)")
-    p.add_argument("--budget", type=float, help="seconds per library per cell (default 0.4, quick 0.03)")
+    p.add_argument("--budget", type=float, help="seconds per library per cell (default 0.5, quick 0.03)")
     p.add_argument("--clock", choices=sorted(measure.CLOCKS), default="cpu",
                    help="cpu: this thread's CPU time (default; ignores preemption); wall: perf_counter")
     p.add_argument("--out", metavar="PREFIX",
@@ -50,7 +50,7 @@ def parse_args(argv):
 
 def main(argv):
     args = parse_args(argv)
-    budget = args.budget if args.budget is not None else 0.03 if args.quick else 0.4
+    budget = args.budget if args.budget is not None else 0.03 if args.quick else 0.5
     out = args.out or (None if args.quick or args.filter or args.budget else str(RESULTS / "latest"))
     all_w, all_ops = workloads.load_all(), ops_mod.all_ops()
     if args.list:
@@ -69,7 +69,7 @@ def main(argv):
     for n, (op, w) in enumerate(cells, 1):
         t = time.monotonic()
         outcomes = measure.run_cell(op, w, budget, measure.CLOCKS[args.clock],
-                                    min_samples=3 if args.quick else 5)
+                                    min_samples=2 if args.quick else 5)
         results.setdefault(op.name, []).append((w, outcomes))
         print(f"[{n}/{len(cells)}] {op.name} {w.name}: {time.monotonic() - t:.1f} s", file=sys.stderr)
     aa = []
@@ -90,7 +90,7 @@ def main(argv):
                     for w, outcomes in rows} for op, rows in results.items()}
         Path(out + ".json").write_text(json.dumps(raw, indent=1))
         cpu = dict(report.machine())["CPU"]
-        if report.chart(results, out + ".png", f"rjson ÷ orjson, median per call ({cpu})"):
+        if report.chart(results, out + ".png", f"rjson ÷ orjson, median {args.clock} time per call ({cpu}, {time.strftime('%Y-%m-%d')})"):
             print(f"wrote {out}.md, {out}.png, {out}.json", file=sys.stderr)
     print(f"total {elapsed:.0f} s", file=sys.stderr)
     return 0

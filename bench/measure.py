@@ -8,8 +8,8 @@ flatters any library that caches work on that argument (a str keeps a UTF-8 copy
 PyUnicode_AsUTF8, ssrjson can write one on purpose). This loop instead
 
 * builds a pool of fresh inputs (new objects, new str/bytes) before each round, untimed;
-* within a round, alternates the libraries sample by sample (a rotating order), so all
-  of them see the same machine conditions;
+* within a round, alternates the libraries sample by sample (who goes first rotates),
+  so all of them see the same machine conditions;
 * keeps each result alive until the clock has stopped (its deallocation is not timed);
 * disables the garbage collector while timing and re-enables it between rounds;
 * reports the median over all samples.
@@ -49,16 +49,34 @@ class Outcome:
 
 
 def check(op, w, fn, label, reference):
-    """Return None if ``fn`` gives a correct answer on ``w``, else a short reason.
-    Exceptions propagate to the caller (they mean 'n/a', not 'wrong')."""
-    out = fn(op.fresh(w))
+    """Call ``fn`` once on ``w``. -> (None if the answer is right, else a short reason;
+    wall ns of the call; wall ns of building the input). Exceptions propagate: they mean
+    'n/a', not 'wrong'."""
+    t0 = perf_counter_ns()
+    x = op.fresh(w)
+    t1 = perf_counter_ns()
+    out = fn(x)
+    t2 = perf_counter_ns()
+    return _verdict(op, label, out, reference), t2 - t1, t1 - t0
+
+
+def _verdict(op, label, out, reference):
     if type(out) is not type(reference):
         return f"returned {type(out).__name__}, expected {type(reference).__name__}"
     if op.name.startswith("loads"):
         return None if out == reference else "result differs from json.loads"
     if op.exact and label == "rjson":
         return None if out == reference else "output differs from json's (must be identical)"
-    return None if json.loads(out) == json.loads(reference) else "output decodes to a different value"
+    return None if json.loads(out) == _decoded(reference) else "output decodes to a different value"
+
+
+_last = [None, None]  # (reference, its decoded value): decode each reference only once
+
+
+def _decoded(reference):
+    if _last[0] is not reference:
+        _last[:] = [reference, json.loads(reference)]
+    return _last[1]
 
 
 def _one_call_ns(op, w, fn):
@@ -68,38 +86,32 @@ def _one_call_ns(op, w, fn):
     return perf_counter_ns() - t0
 
 
-def _cycle_ns(op, w, fn):
-    """Wall time of one whole sample's worth of work: build, call, free."""
-    t0 = perf_counter_ns()
-    x = op.fresh(w)
-    r = fn(x)
-    del r, x
-    return perf_counter_ns() - t0
-
-
 def run_cell(op, w, budget_s, clock=thread_time_ns, min_samples=5, max_rounds=40):
     """Check every contender, then time the correct ones interleaved. -> [Outcome]
 
     budget_s is the wall time to aim for per contender, input building included;
     every contender gets at least min_samples samples whatever that costs."""
     reference = op.reference(w)
-    outcomes, timed = [], []
+    outcomes, timed, calls_ns, build_ns = [], [], [], 0
     for label, fn in op.contenders:
         try:
-            wrong = check(op, w, fn, label, reference)
+            wrong, call_ns, build_ns = check(op, w, fn, label, reference)
         except Exception as e:  # noqa: BLE001 -- any failure means "n/a" for this contender
             outcomes.append(Outcome(label, error=type(e).__name__))
             continue
         outcomes.append(Outcome(label, wrong=wrong))
         if wrong is None:
             timed.append((outcomes[-1], fn))
+            calls_ns.append(call_ns)
     if not timed:
         return outcomes
 
-    # Size the run from a warm call of each (the check was the warm-up).
-    call_ns = max(1, min(_one_call_ns(op, w, fn) for _, fn in timed))
-    batch = math.ceil(MIN_SAMPLE_NS / call_ns) if call_ns < MIN_SAMPLE_NS else 1
-    per_sample_ns = batch * statistics.mean(_cycle_ns(op, w, fn) for _, fn in timed)
+    # Size the run from the checking calls (re-timed warm when they were short).
+    if min(calls_ns) < MIN_SAMPLE_NS:
+        calls_ns = [_one_call_ns(op, w, fn) for _, fn in timed]
+    fastest = max(1, min(calls_ns))
+    batch = math.ceil(MIN_SAMPLE_NS / fastest) if fastest < MIN_SAMPLE_NS else 1
+    per_sample_ns = batch * (build_ns + statistics.mean(calls_ns))
     samples = int(budget_s * 1e9 / per_sample_ns)
     samples = max(min_samples, min(samples, 400))
     per_round = math.ceil(samples / max_rounds)
@@ -107,28 +119,29 @@ def run_cell(op, w, budget_s, clock=thread_time_ns, min_samples=5, max_rounds=40
 
     n, overhead = len(timed), clock_overhead_ns(clock)
     for r in range(rounds):
-        pools = [[[op.fresh(w) for _ in range(batch)] for _ in range(per_round)] for _ in timed]
+        # Call order: every contender once per step, who goes first rotating step by step.
+        # Inputs are built in that same order, so none is systematically fresher in cache.
+        steps = range(r * per_round, (r + 1) * per_round)
+        order = [(s + j) % n for s in steps for j in range(n)]
+        pool = [[op.fresh(w) for _ in range(batch)] for _ in order]
         gc.disable()
         try:
-            for k in range(per_round):
-                first = (r * per_round + k) % n  # rotate who goes first, sample by sample
-                for i in [(first + j) % n for j in range(n)]:
-                    outcome, fn = timed[i]
-                    if outcome.error:
-                        continue
-                    inputs = pools[i][k]
-                    try:
-                        t0 = clock()
-                        results = list(map(fn, inputs))
-                        t1 = clock()
-                    except Exception as e:  # noqa: BLE001 -- failing mid-run: report, don't crash
-                        outcome.error = f"{type(e).__name__} while timing"
-                        continue
-                    outcome.samples.append((t1 - t0 - overhead) / batch)
-                    del results
+            for i, inputs in zip(order, pool):
+                outcome, fn = timed[i]
+                if outcome.error:
+                    continue
+                try:
+                    t0 = clock()
+                    results = list(map(fn, inputs))
+                    t1 = clock()
+                except Exception as e:  # noqa: BLE001 -- failing mid-run: report, don't crash
+                    outcome.error = f"{type(e).__name__} while timing"
+                    continue
+                outcome.samples.append((t1 - t0 - overhead) / batch)
+                del results
         finally:
             gc.enable()
-        del pools
+        del pool
     for outcome, _ in timed:
         if not outcome.error:
             outcome.ns = statistics.median(outcome.samples)

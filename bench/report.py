@@ -98,7 +98,8 @@ def op_table(op, rows, notes):
         base = by.get("rjson")
         base = base if base is not None and base.ns else None
         cells = [_cell(by[label], base, notes) if label in by else "" for label in labels]
-        out.append(f"| {w.name} | {w.size / 1000:,.0f} KB | " + " | ".join(cells) + " |")
+        size = f"{w.size / 1000:,.0f} KB" if w.size >= 1000 else f"{w.size} B"
+        out.append(f"| {w.name} | {size} | " + " | ".join(cells) + " |")
     return out + [""]
 
 
@@ -114,10 +115,11 @@ def summary(results, ops):
         rows = results.get(op.name, [])
         if not rows:
             continue
-        cells = []
+        cells, labels = [], {label for label, _ in op.contenders}
         for peer in peers:
             rs = [r for _, outcomes in rows if (r := ratio(outcomes, peer)) is not None]
-            cells.append(f"{math.exp(sum(map(math.log, rs)) / len(rs)):.2f} ({len(rs)})" if rs else "")
+            cells.append(f"{math.exp(sum(map(math.log, rs)) / len(rs)):.2f} ({len(rs)})" if rs
+                         else "n/a" if peer in labels else "")
         out.append(f"| `{op.name}` | " + " | ".join(cells) + " |")
     return out
 
