@@ -1,0 +1,102 @@
+"""What is timed: each operation, the input it needs, and the libraries it compares.
+
+An operation lists its contenders as (label, callable); the first is always rjson's.
+A peer that is not installed is left out. Each contender is called with one fresh input
+(made by ``Op.fresh``) and must return output equivalent to ``Op.reference``.
+"""
+import functools
+import importlib
+import json
+
+import rjson
+
+
+def _optional(name):
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+orjson, ssrjson, ujson, simplejson = (_optional(n) for n in ("orjson", "ssrjson", "ujson", "simplejson"))
+msgspec_json = _optional("msgspec.json")
+
+COMPACT = {"ensure_ascii": False, "separators": (",", ":")}
+
+
+class Op:
+    """name; fresh(workload) -> input; reference(workload) -> the expected output;
+    exact: rjson's output must equal the reference byte for byte (drop-in operations);
+    contenders: [(label, fn)], rjson first; corpus_only: run on the corpus files only."""
+
+    def __init__(self, name, title, fresh, reference, contenders, exact=False, corpus_only=False):
+        self.name, self.title, self.fresh, self.reference = name, title, fresh, reference
+        self.contenders = [(label, fn) for label, fn in contenders if fn is not None]
+        self.exact, self.corpus_only = exact, corpus_only
+
+
+def _attr(mod, name):
+    return getattr(mod, name, None) if mod is not None else None
+
+
+def _to_str(fn):
+    """Wrap a bytes-returning encoder so it yields str, as the str-producing ops require."""
+    return None if fn is None else (lambda o: fn(o).decode())
+
+
+def _obj(w):
+    return w.fresh_obj()
+
+
+def _str(w):
+    return w.fresh_str()
+
+
+def _bytes(w):
+    return w.fresh_bytes()
+
+
+def _loads_peers(rjson_label):
+    return [
+        (rjson_label, rjson.loads),
+        ("json", json.loads),
+        ("orjson", _attr(orjson, "loads")),
+        ("ssrjson", _attr(ssrjson, "loads")),
+        ("msgspec", _attr(msgspec_json, "decode")),
+        ("ujson", _attr(ujson, "loads")),
+    ]
+
+
+def all_ops():
+    indent2 = functools.partial(rjson.dumps, indent=2)
+    sorted_ = functools.partial(rjson.dumps, sort_keys=True)
+    rjson_compact = ("rjson compact", functools.partial(rjson.dumps, **COMPACT))
+    return [
+        Op("dumps", "dumps(obj) with json's defaults (ensure_ascii, \", \" separators)",
+           _obj, lambda w: json.dumps(w.fresh_obj()), exact=True, contenders=[
+               ("rjson", rjson.dumps), ("json", json.dumps), ("simplejson", _attr(simplejson, "dumps"))]),
+        Op("dumps_compact", "dumps(obj, ensure_ascii=False, separators=(\",\", \":\")) -> str",
+           _obj, lambda w: json.dumps(w.fresh_obj(), **COMPACT), exact=True, contenders=[
+               ("rjson", functools.partial(rjson.dumps, **COMPACT)),
+               ("json", functools.partial(json.dumps, **COMPACT)),
+               ("orjson", _to_str(_attr(orjson, "dumps"))),
+               ("ssrjson", _attr(ssrjson, "dumps"))]),
+        Op("dumpb", "dumpb(obj) -> compact UTF-8 bytes (orjson.dumps conventions)",
+           _obj, lambda w: json.dumps(w.fresh_obj(), **COMPACT).encode(), contenders=[
+               ("rjson", rjson.dumpb), ("orjson", _attr(orjson, "dumps")),
+               ("msgspec", _attr(msgspec_json, "encode")), ("ssrjson", _attr(ssrjson, "dumps_to_bytes"))]),
+        Op("loads_bytes", "loads(bytes)", _bytes, lambda w: json.loads(w.text), _loads_peers("rjson")),
+        Op("loads_str", "loads(str)", _str, lambda w: json.loads(w.text), _loads_peers("rjson")),
+        Op("dumps_indent", "dumps(obj, indent=2)", _obj,
+           lambda w: json.dumps(w.fresh_obj(), indent=2), exact=True, corpus_only=True, contenders=[
+               ("rjson", indent2), ("json", functools.partial(json.dumps, indent=2)), rjson_compact]),
+        Op("dumps_sorted", "dumps(obj, sort_keys=True)", _obj,
+           lambda w: json.dumps(w.fresh_obj(), sort_keys=True), exact=True, corpus_only=True, contenders=[
+               ("rjson", sorted_), ("json", functools.partial(json.dumps, sort_keys=True)), rjson_compact]),
+    ]
+
+
+def aa_op():
+    """A/A control: json.loads timed against itself, to show the harness's noise floor."""
+    return Op("loads_aa", "A/A control", _bytes, lambda w: json.loads(w.text),
+              [("rjson", json.loads), ("json", json.loads)])
