@@ -197,7 +197,7 @@ private:
                 return text ? PyObject_CallOneArg(hook, text.get()) : nullptr;
             }
         }
-        if (r.is_float) return float_from_text(s, n);
+        if (r.is_float) return float_from_text(s, n, r);
         return int_from_scan(s, n, r);
     }
 
