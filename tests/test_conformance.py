@@ -33,6 +33,7 @@ def test_suite_file(path):
         return
     assert_same(text)
     assert_same(bytearray(raw))
+    assert_same(raw, rjson_doc=memoryview(raw))
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
