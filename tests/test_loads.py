@@ -316,3 +316,26 @@ def test_long_strings_all_kinds(s):
     for doc in (json.dumps(s), json.dumps(s, ensure_ascii=False), json.dumps([s, {s: s}], ensure_ascii=False)):
         assert_same(doc)
         assert_same(doc.encode("utf-8", "surrogatepass"))
+
+
+def test_gc_state_restored():
+    import gc
+    was = gc.isenabled()
+    try:
+        gc.disable()
+        rjson.loads("[[1], {}]")
+        assert not gc.isenabled()
+        gc.enable()
+        rjson.loads("[[1], {}]")
+        assert gc.isenabled()
+        rjson.loads("[[1], {}]", object_hook=lambda d: (assert_gc_on(), d)[1])
+        with pytest.raises(json.JSONDecodeError):
+            rjson.loads("[[1], {}")
+        assert gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def assert_gc_on():
+    import gc
+    assert gc.isenabled()  # hooks run with the collector as the user left it
