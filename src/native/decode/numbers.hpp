@@ -1,0 +1,228 @@
+// Numbers: JSON's number grammar exactly as json's scanner matches it, and conversions
+// that give the same objects as int(text) and float(text).
+#pragma once
+#include <charconv>
+#include <cstring>
+#include "common/py.hpp"
+#include "decode/pow10_table.hpp"
+
+namespace rjson::decode {
+
+template <class C>
+inline bool is_digit(C c) { return c >= '0' && c <= '9'; }
+
+struct NumberScan {
+    const void* end;        // one past the number's last char (a const C*), nullptr if none
+    bool is_float;
+    bool negative;
+    unsigned digits;        // mantissa digits, integer and fraction (saturating)
+    unsigned int_digits;    // of which in the integer part
+    uint64_t mantissa;      // their value, exact when digits <= 19
+    int64_t exp10;          // the value is mantissa * 10^exp10 (when digits <= 19)
+};
+
+// Eight ASCII digits at p as their value, or -1 if they are not all digits. Little-endian
+// SWAR: validate with two masks, then combine pairs, quads and halves by multiplication.
+inline int64_t eight_digits(const uint8_t* p) {
+    uint64_t v;
+    std::memcpy(&v, p, 8);
+    if (((v & 0xF0F0F0F0F0F0F0F0ull) | (((v + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) >> 4)) !=
+        0x3333333333333333ull)
+        return -1;
+    v -= 0x3030303030303030ull;
+    v = (v * 10 + (v >> 8)) & 0x00FF00FF00FF00FFull;          // 4 two-digit values
+    v = (v * 100 + (v >> 16)) & 0x0000FFFF0000FFFFull;        // 2 four-digit values
+    v = (v * 10000 + (v >> 32)) & 0xFFFFFFFFull;              // 1 eight-digit value
+    return static_cast<int64_t>(v);
+}
+
+// Consumes a run of digits at p, folding them into *w (wrapping past 19 digits: callers
+// check the count). Returns the end of the run.
+template <class C>
+RJSON_INLINE const C* eat_digits(const C* p, const C* end, uint64_t* w) {
+    uint64_t m = *w;
+    if constexpr (sizeof(C) == 1) {
+        while (end - p >= 8) {
+            int64_t eight = eight_digits(p);
+            if (eight < 0) break;
+            m = m * 100000000ull + static_cast<uint64_t>(eight);
+            p += 8;
+        }
+    }
+    while (p < end && is_digit(*p)) {
+        m = m * 10 + static_cast<uint64_t>(*p - '0');
+        ++p;
+    }
+    *w = m;
+    return p;
+}
+
+// Matches -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)? at p, backing off a fraction or
+// exponent that has no digits, as json does ("1." is the int 1 followed by extra data).
+template <class C>
+RJSON_INLINE NumberScan scan_number(const C* p, const C* end) {
+    NumberScan r{nullptr, false, false, 0, 0, 0, 0};
+    if (*p == '-') {
+        r.negative = true;
+        if (++p == end) return r;
+    }
+    const C* int_start = p;
+    uint64_t w = 0;
+    if (*p >= '1' && *p <= '9') {
+        p = eat_digits(p, end, &w);
+    } else if (*p == '0') {
+        ++p;
+    } else {
+        return r;
+    }
+    size_t int_digits = static_cast<size_t>(p - int_start);
+    size_t frac_digits = 0;
+    if (end - p >= 2 && *p == '.' && is_digit(p[1])) {
+        r.is_float = true;
+        const C* f = p + 1;
+        p = eat_digits(f, end, &w);
+        frac_digits = static_cast<size_t>(p - f);
+    }
+    int64_t exp10 = 0;
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        const C* e = p++;
+        bool eneg = false;
+        if (p < end && (*p == '+' || *p == '-')) eneg = *p++ == '-';
+        const C* ds = p;
+        for (; p < end && is_digit(*p); ++p)
+            if (exp10 < 1000000) exp10 = exp10 * 10 + (*p - '0');
+        if (p == ds) {
+            p = e;
+            exp10 = 0;
+        } else {
+            r.is_float = true;
+            if (eneg) exp10 = -exp10;
+        }
+    }
+    constexpr size_t kSat = 1000000;
+    size_t nd = int_digits + frac_digits;
+    r.digits = static_cast<unsigned>(nd > kSat ? kSat : nd);
+    r.int_digits = static_cast<unsigned>(int_digits > kSat ? kSat : int_digits);
+    r.mantissa = w;
+    r.exp10 = exp10 - static_cast<int64_t>(frac_digits > kSat ? kSat : frac_digits);
+    r.end = p;
+    return r;
+}
+
+// The number's text as ASCII chars in a NUL-terminated buffer: the input itself when it
+// is bytes and followed by something (never for long texts: see AsciiText users).
+template <class C>
+class AsciiText {
+public:
+    AsciiText(const C* s, size_t n) : n_(n) {
+        buf_ = n < sizeof(small_) ? small_ : static_cast<char*>(PyMem_Malloc(n + 1));
+        if (!buf_) return;
+        for (size_t i = 0; i < n; ++i) buf_[i] = static_cast<char>(s[i]);
+        buf_[n] = '\0';
+    }
+    ~AsciiText() {
+        if (buf_ && buf_ != small_) PyMem_Free(buf_);
+    }
+    const char* get() const { return buf_; }  // nullptr: out of memory (not raised)
+    size_t size() const { return n_; }
+
+private:
+    char small_[64];
+    char* buf_;
+    size_t n_;
+};
+
+template <class C>
+PyObject* int_from_scan(const C* s, size_t n, const NumberScan& r) {
+    // Up to 19 digits fit in a uint64; longer goes through PyLong_FromString, which also
+    // enforces the int max-str-digits limit with json's ValueError.
+    if (RJSON_LIKELY(r.digits <= 19)) {
+        uint64_t m = r.mantissa;
+        if (!r.negative) {
+            if (m <= static_cast<uint64_t>(INT64_MAX)) return PyLong_FromLongLong(static_cast<long long>(m));
+            return PyLong_FromUnsignedLongLong(m);
+        }
+        if (m <= static_cast<uint64_t>(INT64_MAX) + 1) return PyLong_FromLongLong(static_cast<long long>(0 - m));
+    }
+    AsciiText<C> text(s, n);
+    if (!text.get()) return PyErr_NoMemory();
+    return PyLong_FromString(text.get(), nullptr, 10);
+}
+
+// The float fast path: w * 10^q for up to 19 significant digits, from one 64x64-bit
+// product with the truncated power of ten P (P <= exact < P + 1, see pow10_table.hpp).
+// The exact product then lies in [W*P, W*P + W): below the 54 bits kept (53 and the
+// rounding bit) the error adds less than 2^64, so the result is certain unless the bits
+// between could carry (all ones) or a tie is possible (rounding bit set, rest zero).
+// Those cases, subnormals and overflow return false for the slow exact path.
+inline bool parse_float_fast(const NumberScan& r, double* out) {
+    if (r.digits > 19) return false;
+    bool negative = r.negative;
+    uint64_t w = r.mantissa;
+    int64_t exp10 = r.exp10;
+    if (w == 0) {
+        *out = negative ? -0.0 : 0.0;
+        return true;
+    }
+    if (exp10 < kMinExp10 || exp10 > kMaxExp10) return false;
+    const Pow10& p = kPow10[exp10 - kMinExp10];
+    int lz = __builtin_clzll(w);
+    unsigned __int128 prod = static_cast<unsigned __int128>(w << lz) * p.mantissa;
+    uint64_t hi = static_cast<uint64_t>(prod >> 64);
+    int upper = static_cast<int>(hi >> 63);      // the product's top bit: 127 or 126
+    int low_bits = 9 + upper;                     // bits of hi below the rounding bit
+    uint64_t low_mask = (uint64_t{1} << low_bits) - 1;
+    uint64_t low = hi & low_mask;
+    uint64_t kept = hi >> low_bits;               // 54 bits: mantissa and rounding bit
+    uint64_t round = kept & 1;
+    if (low == low_mask || (round && low == 0)) return false;
+    uint64_t mantissa = (kept >> 1) + round;
+    int64_t exp2 = 126 + upper + p.exp2 - lz;    // of the leading bit
+    if (mantissa == (uint64_t{1} << 53)) {
+        mantissa >>= 1;
+        ++exp2;
+    }
+    int64_t biased = exp2 + 1023;
+    if (biased <= 0 || biased >= 2047) return false;
+    uint64_t bits = (static_cast<uint64_t>(negative) << 63) | (static_cast<uint64_t>(biased) << 52) |
+                    (mantissa & ((uint64_t{1} << 52) - 1));
+    std::memcpy(out, &bits, 8);
+    return true;
+}
+
+// The twin of parse_float_fast that is obviously right: correctly rounded library code.
+template <class C>
+PyObject* float_from_text(const C* s, size_t n, const NumberScan& r) {
+    double d;
+    if (RJSON_LIKELY(parse_float_fast(r, &d))) return PyFloat_FromDouble(d);
+    if constexpr (sizeof(C) == 1) {
+        // Correctly rounded (Eisel-Lemire with a fallback), straight from the input.
+        const char* first = reinterpret_cast<const char*>(s);
+        auto res = std::from_chars(first, first + n, d);
+        if (RJSON_LIKELY(res.ec == std::errc() && res.ptr == first + n)) return PyFloat_FromDouble(d);
+    } else if (n < 64) {
+        char buf[64];
+        for (size_t i = 0; i < n; ++i) buf[i] = static_cast<char>(s[i]);
+        auto res = std::from_chars(buf, buf + n, d);
+        if (RJSON_LIKELY(res.ec == std::errc() && res.ptr == buf + n)) return PyFloat_FromDouble(d);
+    }
+    // Out of range (1e400 -> inf, 1e-400 -> 0.0, signed) or very long: Python's own
+    // correctly rounded conversion, which is what float(text) does.
+    AsciiText<C> text(s, n);
+    if (!text.get()) return PyErr_NoMemory();
+    d = PyOS_string_to_double(text.get(), nullptr, nullptr);
+    if (d == -1.0 && PyErr_Occurred()) return nullptr;
+    return PyFloat_FromDouble(d);
+}
+
+// A str of the n ASCII units at s: what parse_float, parse_int and parse_constant receive.
+template <class C>
+PyObject* ascii_str(const C* s, size_t n) {
+    PyObject* str = PyUnicode_New(static_cast<Py_ssize_t>(n), 127);
+    if (!str) return nullptr;
+    Py_UCS1* d = PyUnicode_1BYTE_DATA(str);
+    for (size_t i = 0; i < n; ++i) d[i] = static_cast<Py_UCS1>(s[i]);
+    return str;
+}
+
+}  // namespace rjson::decode

@@ -1,0 +1,497 @@
+// The parser: one pass from the input's code units to Python objects, recursive descent
+// over a shared value stack. One template serves every input:
+//   C      uint8_t (UTF-8 bytes, or a UCS1 str), uint16_t (UCS2 str), uint32_t (UCS4 str)
+//   kUtf8  the units are UTF-8 (bytes input) rather than code points (str input)
+//   kHooks some of object_hook, object_pairs_hook, parse_* is set; false compiles them out
+// Error messages and positions are those of CPython's C scanner (Modules/_json.c, 3.11).
+// On UTF-8 input errors raise nothing precise: the caller re-parses the decoded str,
+// which yields json's exact error (and a UnicodeDecodeError first, if there is one).
+#pragma once
+#include <cstring>
+#include "common/py.hpp"
+#include "decode/error.hpp"
+#include "decode/key_cache.hpp"
+#include "decode/numbers.hpp"
+#include "decode/strings.hpp"
+#include "simd/kernels.hpp"
+
+namespace rjson::decode {
+
+// Callables json would call; nullptr where json's default applies.
+struct Options {
+    bool strict = true;
+    PyObject* object_hook = nullptr;
+    PyObject* object_pairs_hook = nullptr;
+    PyObject* parse_float = nullptr;
+    PyObject* parse_int = nullptr;
+    PyObject* parse_constant = nullptr;
+    bool has_hooks() const {
+        return object_hook || object_pairs_hook || parse_float || parse_int || parse_constant;
+    }
+};
+
+// Objects the parser returns as shared constants (json.decoder.NaN, PosInf, NegInf: json
+// returns these very objects, so [NaN] == [NaN] holds for its results and must for ours).
+struct Constants {
+    PyObject* nan;
+    PyObject* pos_inf;
+    PyObject* neg_inf;
+};
+extern Constants constants;
+extern KeyCache key_cache;
+
+// Containers deeper than this raise RecursionError whatever the recursion limit, so that
+// no document can exhaust the C stack (each level takes one parse_array/parse_object
+// frame, about a hundred bytes).
+inline constexpr int kMaxDepth = 20000;
+
+// Parsed values waiting for their container's end, shared by all nesting levels.
+class ValueStack {
+public:
+    ~ValueStack() {
+        truncate(0);
+        if (data_ != inline_) PyMem_Free(data_);
+    }
+    size_t size() const { return size_; }
+    PyObject** at(size_t i) { return data_ + i; }
+    // Takes the reference; on failure releases it and sets MemoryError.
+    RJSON_INLINE bool push(PyObject* o) {
+        if (RJSON_UNLIKELY(size_ == cap_) && !grow()) {
+            Py_DECREF(o);
+            return false;
+        }
+        data_[size_++] = o;
+        return true;
+    }
+    // Releases the references above `base`.
+    void truncate(size_t base) {
+        while (size_ > base) Py_DECREF(data_[--size_]);
+    }
+    // Forgets the entries above `base` whose references were moved elsewhere.
+    void drop(size_t base) { size_ = base; }
+
+private:
+    RJSON_NOINLINE bool grow() {
+        size_t cap = cap_ * 2;
+        PyObject** p = static_cast<PyObject**>(
+            data_ == inline_ ? PyMem_Malloc(cap * sizeof(PyObject*)) : PyMem_Realloc(data_, cap * sizeof(PyObject*)));
+        if (!p) {
+            PyErr_NoMemory();
+            return false;
+        }
+        if (data_ == inline_) std::memcpy(p, inline_, size_ * sizeof(PyObject*));
+        data_ = p;
+        cap_ = cap;
+        return true;
+    }
+    static constexpr size_t kInline = 128;
+    PyObject* inline_[kInline];
+    PyObject** data_ = inline_;
+    size_t size_ = 0;
+    size_t cap_ = kInline;
+};
+
+template <class C>
+inline size_t scan_string(const C* s, size_t n, uint32_t* seen) {
+    if constexpr (sizeof(C) == 1) return simd::active->scan_string_u8(s, n, seen);
+    else if constexpr (sizeof(C) == 2) return simd::active->scan_string_u16(s, n, seen);
+    else return simd::active->scan_string_u32(s, n, seen);
+}
+
+template <class C, bool kUtf8, bool kHooks>
+class Parser {
+public:
+    // doc: the str being parsed (for JSONDecodeError), nullptr for UTF-8 input.
+    Parser(const C* data, size_t n, PyObject* doc, const Options& opts)
+        : begin_(data), end_(data + n), doc_(doc), opts_(opts) {}
+
+    // The whole document: whitespace, one value, whitespace, end.
+    PyObject* parse_document() {
+        const C* p = skip_ws(begin_);
+        PyObject* v = parse_value(p);
+        if (!v) return nullptr;
+        p = skip_ws(p);
+        if (p != end_) {
+            Py_DECREF(v);
+            return error("Extra data", p);
+        }
+        return v;
+    }
+
+private:
+    static RJSON_INLINE bool is_ws(C c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+    RJSON_INLINE const C* skip_ws(const C* p) const {
+        while (p < end_ && is_ws(*p)) ++p;
+        return p;
+    }
+
+    RJSON_NOINLINE PyObject* error(const char* msg, const C* at) {
+        if constexpr (!kUtf8) raise_decode_error(msg, doc_, at - begin_);
+        return nullptr;
+    }
+
+    bool literal(const C* p, const char* word, size_t n) const {
+        if (static_cast<size_t>(end_ - p) < n) return false;
+        for (size_t i = 1; i < n; ++i)
+            if (p[i] != static_cast<C>(word[i])) return false;
+        return true;
+    }
+
+    // A value starting at p (whitespace already skipped); p moves past it.
+    RJSON_INLINE PyObject* parse_value(const C*& p) {
+        if (RJSON_UNLIKELY(p == end_)) return error("Expecting value", p);
+        switch (*p) {
+            case '"': return parse_string<false>(p);
+            case '{': return parse_object(p);
+            case '[': return parse_array(p);
+            case 'n':
+                if (literal(p, "null", 4)) { p += 4; Py_RETURN_NONE; }
+                return error("Expecting value", p);
+            case 't':
+                if (literal(p, "true", 4)) { p += 4; Py_RETURN_TRUE; }
+                return error("Expecting value", p);
+            case 'f':
+                if (literal(p, "false", 5)) { p += 5; Py_RETURN_FALSE; }
+                return error("Expecting value", p);
+            case 'N':
+                if (literal(p, "NaN", 3)) return constant(p, 3, constants.nan);
+                return error("Expecting value", p);
+            case 'I':
+                if (literal(p, "Infinity", 8)) return constant(p, 8, constants.pos_inf);
+                return error("Expecting value", p);
+            case '-':
+                if (literal(p, "-Infinity", 9)) return constant(p, 9, constants.neg_inf);
+                return parse_number(p);
+            case '0': case '1': case '2': case '3': case '4':
+            case '5': case '6': case '7': case '8': case '9':
+                return parse_number(p);
+            default:
+                return error("Expecting value", p);
+        }
+    }
+
+    PyObject* constant(const C*& p, size_t n, PyObject* value) {
+        const C* s = p;
+        p += n;
+        if constexpr (kHooks) {
+            if (opts_.parse_constant) {
+                Ref text(ascii_str(s, n));
+                return text ? PyObject_CallOneArg(opts_.parse_constant, text.get()) : nullptr;
+            }
+        }
+        Py_INCREF(value);
+        return value;
+    }
+
+    RJSON_INLINE PyObject* parse_number(const C*& p) {
+        const C* s = p;
+        NumberScan r = scan_number(p, end_);
+        if (RJSON_UNLIKELY(!r.end)) return error("Expecting value", s);
+        p = static_cast<const C*>(r.end);
+        size_t n = static_cast<size_t>(p - s);
+        if constexpr (kHooks) {
+            PyObject* hook = r.is_float ? opts_.parse_float : opts_.parse_int;
+            if (hook) {
+                Ref text(ascii_str(s, n));
+                return text ? PyObject_CallOneArg(hook, text.get()) : nullptr;
+            }
+        }
+        if (r.is_float) return float_from_text(s, n, r);
+        return int_from_scan(s, n, r);
+    }
+
+    // A string starting at the quote at p; p moves past the closing quote.
+    template <bool kKey>
+    RJSON_INLINE PyObject* parse_string(const C*& p) {
+        const C* quote = p;
+        const C* s = p + 1;
+        const C* cur = s;
+        uint32_t seen = 0;
+        for (;;) {
+            uint32_t run_seen;
+            cur += scan_string(cur, static_cast<size_t>(end_ - cur), &run_seen);
+            seen |= run_seen;
+            if (RJSON_UNLIKELY(cur == end_)) return error("Unterminated string starting at", quote);
+            C c = *cur;
+            if (RJSON_LIKELY(c == '"')) break;
+            if (c == '\\') return parse_string_escaped(quote, s, cur, seen, p);
+            // A raw control char: an error, unless strict=False lets it through.
+            if (opts_.strict) return error("Invalid control character at", cur);
+            ++cur;
+        }
+        p = cur + 1;
+        size_t n = static_cast<size_t>(cur - s);
+        if constexpr (kUtf8) {
+            if (RJSON_UNLIKELY(seen >= 0x80)) {
+                scratch_.clear();
+                uint32_t cps = 0;
+                if (!decode_utf8(s, cur, scratch_, &cps)) return nullptr;
+                return make_str(scratch_.data(), scratch_.size(), cps);
+            }
+        }
+        if constexpr (kKey) {
+            if (seen < 0x80 && n <= KeyCache::kMaxLen) return key_cache.get(s, n);
+        }
+        return make_str(s, n, seen);
+    }
+
+    // Appends the escape-free units [s, e) to the scratch buffer as code points.
+    bool append_run(const C* s, const C* e, uint32_t seen, uint32_t* cps) {
+        if constexpr (kUtf8) {
+            if (seen >= 0x80) return decode_utf8(s, e, scratch_, cps);
+        }
+        size_t n = static_cast<size_t>(e - s);
+        if (!scratch_.reserve(n)) return false;
+        scratch_.append(s, n);
+        *cps |= seen;
+        return true;
+    }
+
+    static int hex_value(C c) {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    }
+    // The 4 hex digits at h as a code unit, or -1.
+    static int32_t hex4(const C* h) {
+        int32_t v = 0;
+        for (int i = 0; i < 4; ++i) {
+            int d = hex_value(h[i]);
+            if (d < 0) return -1;
+            v = (v << 4) | d;
+        }
+        return v;
+    }
+
+    // The string's slow path, entered at its first backslash `cur`: decodes into the
+    // scratch buffer. Positions in errors follow scanstring_unicode exactly.
+    RJSON_NOINLINE PyObject* parse_string_escaped(const C* quote, const C* s, const C* cur, uint32_t seen,
+                                                   const C*& p) {
+        scratch_.clear();
+        uint32_t cps = 0;
+        if (!append_run(s, cur, seen, &cps)) return nullptr;
+        for (;;) {
+            // cur is at a backslash.
+            const C* next = cur + 1;
+            if (next == end_) return error("Unterminated string starting at", quote);
+            uint32_t c = *next;
+            if (c != 'u') {
+                switch (c) {
+                    case '"': case '\\': case '/': break;
+                    case 'b': c = '\b'; break;
+                    case 'f': c = '\f'; break;
+                    case 'n': c = '\n'; break;
+                    case 'r': c = '\r'; break;
+                    case 't': c = '\t'; break;
+                    default: return error("Invalid \\escape", cur);
+                }
+                cur = next + 1;
+            } else {
+                const C* h = next + 1;
+                // json wants at least one char after the 4 digits (the closing quote).
+                if (end_ - h <= 4) return error("Invalid \\uXXXX escape", next);
+                int32_t v = hex4(h);
+                if (v < 0) return error("Invalid \\uXXXX escape", next);
+                cur = h + 4;
+                c = static_cast<uint32_t>(v);
+                // A high surrogate followed by an escaped low one is one char; anything
+                // else after it leaves it lone (and is parsed on its own next).
+                if (c >= 0xD800 && c <= 0xDBFF && end_ - cur > 6 && cur[0] == '\\' && cur[1] == 'u') {
+                    int32_t lo = hex4(cur + 2);
+                    if (lo < 0) return error("Invalid \\uXXXX escape", cur + 1);
+                    if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                        c = 0x10000 + (((c - 0xD800) << 10) | static_cast<uint32_t>(lo - 0xDC00));
+                        cur += 6;
+                    }
+                }
+            }
+            if (!scratch_.reserve(1)) return nullptr;
+            scratch_.push(c);
+            cps |= c;
+            // The run up to the next quote or backslash.
+            for (;;) {
+                uint32_t run_seen;
+                const C* run = cur;
+                cur += scan_string(cur, static_cast<size_t>(end_ - cur), &run_seen);
+                if (!append_run(run, cur, run_seen, &cps)) return nullptr;
+                if (cur == end_) return error("Unterminated string starting at", quote);
+                C d = *cur;
+                if (d == '"') {
+                    p = cur + 1;
+                    return make_str(scratch_.data(), scratch_.size(), cps);
+                }
+                if (d == '\\') break;
+                if (opts_.strict) return error("Invalid control character at", cur);
+                if (!scratch_.reserve(1)) return nullptr;
+                scratch_.push(d);
+                ++cur;
+            }
+        }
+    }
+
+    // Containers count against the recursion limit as json's do (same RecursionError
+    // text), and against kMaxDepth so that raising the limit cannot overflow the C stack.
+    bool enter(const char* what) {
+        if (RJSON_UNLIKELY(++depth_ > kMaxDepth)) {
+            --depth_;
+            PyErr_Format(PyExc_RecursionError, "maximum recursion depth exceeded%s", what);
+            return false;
+        }
+        if (RJSON_UNLIKELY(Py_EnterRecursiveCall(what))) {
+            --depth_;
+            return false;
+        }
+        return true;
+    }
+    void leave() {
+        Py_LeaveRecursiveCall();
+        --depth_;
+    }
+
+    RJSON_NOINLINE PyObject* parse_array(const C*& p) {
+        if (!enter(" while decoding a JSON array from a unicode string")) return nullptr;
+        PyObject* r = parse_array_body(p);
+        leave();
+        return r;
+    }
+
+    PyObject* parse_array_body(const C*& p) {
+        const C* q = skip_ws(p + 1);
+        if (q < end_ && *q == ']') {
+            p = q + 1;
+            return PyList_New(0);
+        }
+        size_t base = stack_.size();
+        for (;;) {
+            PyObject* v = parse_value(q);
+            if (RJSON_UNLIKELY(!v) || RJSON_UNLIKELY(!stack_.push(v))) goto fail;
+            q = skip_ws(q);
+            if (q < end_ && *q == ',') {
+                q = skip_ws(q + 1);
+                continue;
+            }
+            if (q < end_ && *q == ']') break;
+            error("Expecting ',' delimiter", q);
+            goto fail;
+        }
+        {
+            size_t n = stack_.size() - base;
+            PyObject* list = PyList_New(static_cast<Py_ssize_t>(n));
+            if (!list) goto fail;
+            // The list takes the stack's references.
+            std::memcpy(reinterpret_cast<PyListObject*>(list)->ob_item, stack_.at(base), n * sizeof(PyObject*));
+            stack_.drop(base);
+            p = q + 1;
+            return list;
+        }
+    fail:
+        stack_.truncate(base);
+        return nullptr;
+    }
+
+    RJSON_NOINLINE PyObject* parse_object(const C*& p) {
+        if (!enter(" while decoding a JSON object from a unicode string")) return nullptr;
+        PyObject* r = parse_object_body(p);
+        leave();
+        return r;
+    }
+
+    PyObject* parse_object_body(const C*& p) {
+        const C* q = skip_ws(p + 1);
+        size_t base = stack_.size();
+        if (q < end_ && *q == '}') {
+            ++q;
+        } else {
+            for (;;) {
+                if (RJSON_UNLIKELY(q == end_ || *q != '"')) {
+                    error("Expecting property name enclosed in double quotes", q);
+                    goto fail;
+                }
+                PyObject* k = parse_string<true>(q);
+                if (RJSON_UNLIKELY(!k) || RJSON_UNLIKELY(!stack_.push(k))) goto fail;
+                q = skip_ws(q);
+                if (RJSON_UNLIKELY(q == end_ || *q != ':')) {
+                    error("Expecting ':' delimiter", q);
+                    goto fail;
+                }
+                q = skip_ws(q + 1);
+                PyObject* v = parse_value(q);
+                if (RJSON_UNLIKELY(!v) || RJSON_UNLIKELY(!stack_.push(v))) goto fail;
+                q = skip_ws(q);
+                if (q < end_ && *q == ',') {
+                    q = skip_ws(q + 1);
+                    continue;
+                }
+                if (q < end_ && *q == '}') {
+                    ++q;
+                    break;
+                }
+                error("Expecting ',' delimiter", q);
+                goto fail;
+            }
+        }
+        {
+            PyObject* obj = build_object(base);
+            if (!obj) return nullptr;
+            p = q;
+            return obj;
+        }
+    fail:
+        stack_.truncate(base);
+        return nullptr;
+    }
+
+    // The object from the key/value pairs above `base`; always consumes them.
+    PyObject* build_object(size_t base) {
+        size_t n = (stack_.size() - base) / 2;
+        PyObject** kv = stack_.at(base);
+        if constexpr (kHooks) {
+            if (opts_.object_pairs_hook) {
+                Ref pairs(PyList_New(static_cast<Py_ssize_t>(n)));
+                if (!pairs) return stack_.truncate(base), nullptr;
+                for (size_t i = 0; i < n; ++i) {
+                    PyObject* t = PyTuple_New(2);
+                    if (!t) return stack_.truncate(base), nullptr;
+                    Py_INCREF(kv[2 * i]);
+                    Py_INCREF(kv[2 * i + 1]);
+                    PyTuple_SET_ITEM(t, 0, kv[2 * i]);
+                    PyTuple_SET_ITEM(t, 1, kv[2 * i + 1]);
+                    PyList_SET_ITEM(pairs.get(), static_cast<Py_ssize_t>(i), t);
+                }
+                stack_.truncate(base);
+                return PyObject_CallOneArg(opts_.object_pairs_hook, pairs.get());
+            }
+        }
+        // Presized: no resize while filling (duplicates only make it roomier).
+        PyObject* dict = n > 5 ? _PyDict_NewPresized(static_cast<Py_ssize_t>(n)) : PyDict_New();
+        if (!dict) return stack_.truncate(base), nullptr;
+        for (size_t i = 0; i < n; ++i) {
+            if (RJSON_UNLIKELY(PyDict_SetItem(dict, kv[2 * i], kv[2 * i + 1]) < 0)) {
+                Py_DECREF(dict);
+                stack_.truncate(base);
+                return nullptr;
+            }
+        }
+        stack_.truncate(base);
+        if constexpr (kHooks) {
+            if (opts_.object_hook) {
+                PyObject* r = PyObject_CallOneArg(opts_.object_hook, dict);
+                Py_DECREF(dict);
+                return r;
+            }
+        }
+        return dict;
+    }
+
+    const C* begin_;
+    const C* end_;
+    PyObject* doc_;
+    const Options& opts_;
+    int depth_ = 0;
+    ValueStack stack_;
+    Scratch scratch_;
+};
+
+}  // namespace rjson::decode

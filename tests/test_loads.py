@@ -1,0 +1,341 @@
+"""rjson.loads against json.loads: generated documents, mutations, every keyword argument,
+every input type, errors compared as (class, msg, pos, lineno, colno)."""
+import json
+import math
+import struct
+import sys
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import rjson
+from _compare import assert_same, outcome, same_value
+
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+text = st.text(st.characters(min_codepoint=0, max_codepoint=0x10FFFF), max_size=20)
+scalars = (st.none() | st.booleans() | st.integers() | st.integers(min_value=-(10**40), max_value=10**40)
+           | st.floats(allow_nan=True, allow_infinity=True) | text)
+documents = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=6) | st.dictionaries(text, inner, max_size=6),
+    max_leaves=30,
+)
+dump_styles = st.sampled_from([
+    {}, {"ensure_ascii": False}, {"indent": 2}, {"indent": "\t", "ensure_ascii": False},
+    {"separators": (",", ":")}, {"separators": (" , ", " : "), "indent": 0},
+])
+
+
+@SETTINGS
+@given(documents, dump_styles)
+def test_generated_documents(obj, style):
+    doc = json.dumps(obj, **style)
+    assert assert_same(doc)[0] == "ok"
+    assert_same(doc.encode("utf-8", "surrogatepass"))
+    assert_same(bytearray(doc.encode("utf-8", "surrogatepass")))
+
+
+@SETTINGS
+@given(documents, st.data())
+def test_mutated_documents(obj, data):
+    doc = json.dumps(obj, ensure_ascii=data.draw(st.booleans()))
+    for _ in range(data.draw(st.integers(1, 3))):
+        i = data.draw(st.integers(0, len(doc)))
+        op = data.draw(st.sampled_from(["delete", "insert", "replace", "truncate"]))
+        ch = data.draw(st.sampled_from(list('{}[]",:\\ \t\n01-.eEtrufalsnNI\x00\x1fxé\ud800😀')))
+        if op == "delete":
+            doc = doc[:i] + doc[i + 1:]
+        elif op == "insert":
+            doc = doc[:i] + ch + doc[i:]
+        elif op == "replace":
+            doc = doc[:i] + ch + doc[i + 1:]
+        else:
+            doc = doc[:i]
+    assert_same(doc)
+    assert_same(doc, strict=False)
+    assert_same(doc.encode("utf-8", "surrogatepass"))
+
+
+@SETTINGS
+@given(st.binary(max_size=40))
+def test_random_bytes(raw):
+    assert_same(raw)
+
+
+@SETTINGS
+@given(st.binary(max_size=12), st.sampled_from([b'["', b'{"', b'"', b'[1, "x', b'"\\u']))
+def test_random_bytes_in_strings(raw, prefix):
+    # Invalid UTF-8 wins over any syntax error; valid UTF-8 gives the same str.
+    assert_same(prefix + raw + b'"]')
+    assert_same(prefix + raw)
+
+
+@SETTINGS
+@given(st.integers(min_value=0, max_value=2**64 - 1))
+def test_float_bit_patterns(bits):
+    x = struct.unpack("<d", struct.pack("<Q", bits))[0]
+    if math.isnan(x) or math.isinf(x):
+        return
+    for t in (repr(x), "%.17e" % x, "%.15g" % x, "%.25e" % x, float.hex(x) and "%.3f" % x):
+        y = rjson.loads(t)
+        assert type(y) is type(json.loads(t)) and struct.pack("<d", float(y)) == struct.pack("<d", float(t)), t
+
+
+@SETTINGS
+@given(st.integers(min_value=-(10**60), max_value=10**60))
+def test_integers(n):
+    assert_same(str(n))
+    assert_same(f"[{n}, {n}.5, {n}e2]".encode())
+
+
+@pytest.mark.parametrize("doc", [
+    "1e400", "-1e400", "1e-400", "-1e-400", "4.9e-324", "2.4e-324", "2.5e-324", "1.7976931348623157e308",
+    "1.7976931348623159e308", "2.2250738585072011e-308", "0.1", "9007199254740993", "9007199254740993.0",
+    "-0", "-0.0", "0e5", "1E+2", "1e-2", "123456789012345678901234567890.5", "0." + "0" * 30 + "1",
+    "9223372036854775807", "9223372036854775808", "-9223372036854775808", "-9223372036854775809",
+    "18446744073709551615", "18446744073709551616", "99999999999999999999", "-" + "9" * 200,
+    "NaN", "Infinity", "-Infinity", "[NaN, Infinity, -Infinity]", "-NaN", "infinity", "nan",
+    "01", "-01", "1.", ".1", "1e", "1e+", "1e-", "-", "+1", "1.e5", "0x10", "1_000",
+])
+def test_number_edges(doc):
+    assert_same(doc)
+    assert_same(doc.encode())
+    assert_same(f"[{doc}]")
+
+
+def test_big_int_digit_limit():
+    doc = "1" * 5000
+    assert outcome(json.loads, doc)[0] == "ValueError"
+    assert_same(doc)
+    assert_same(doc.encode())
+    assert_same("1" * 4300)
+
+
+def test_constants_are_json_s_objects():
+    # json returns its shared NaN object, so [NaN] == [NaN] holds for its results.
+    assert rjson.loads("[NaN]") == json.loads("[NaN]")
+    assert rjson.loads("NaN") is json.loads("NaN")
+
+
+@pytest.mark.parametrize("doc", [
+    '"\\ud800"', '"\\udc00"', '"\\ud800\\udc00"', '"\\uD83D\\uDE00x"', '"\\ud800\\ud800"', '"\\ud800\\u0041"',
+    '"\\ud800\\u00zz"', '"\\ud800\\udc0"', '"\\ud800\\udc00"', '"\\ud800\\udc00', '"\\ud800\\"', '"\\ud800x"',
+    '"\\u0000"', '"\\u00e9\\u20ac"', '"\\u12"', '"\\u1234', '"\\u123"', '"\\uGGGG"', '"\\', '"\\x"', '"\\/\\b\\f\\n\\r\\t\\"\\\\"',
+    '"abc', '"', '"a\x00b"', '"a\x1fb"', '"a\x7fb"', '"é€😀\ud800"', '["a", "b\x01"]', '{"\x01": 1}',
+])
+def test_string_edges(doc):
+    assert_same(doc)
+    assert_same(doc, strict=False)
+    assert_same(doc.encode("utf-8", "surrogatepass"))
+    assert_same(doc.encode("utf-8", "surrogatepass"), strict=False)
+
+
+@pytest.mark.parametrize("raw", [
+    b'"\xed\xa0\x80"', b'"\xed\xb0\x80\xed\xa0\x80"', b'"\xc0\x80"', b'"\xe0\x80\x80"', b'"\xf0\x80\x80\x80"',
+    b'"\xf4\x90\x80\x80"', b'"\xf5"', b'"\x80"', b'"\xc3"', b'"\xe2\x82"', b'[1,]\xff', b'\xff', b'[\xc3\xa9]',
+    b'\xef\xbb\xbf[1]', b'\xef\xbb\xbf', b'\xef\xbb\xbf\xff', b'\xef\xbb\xbf[1,]', b'"\xf0\x9f\x98\x80"',
+])
+def test_utf8_edges(raw):
+    assert_same(raw)
+    assert_same(raw, rjson_doc=memoryview(raw))
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"])
+@pytest.mark.parametrize("doc", ['[1, "é€😀", {"a": null}]', '"x"', "12", '[1,]', '{"a" 1}'])
+def test_utf16_utf32(encoding, doc):
+    assert_same(doc.encode(encoding))
+
+
+@pytest.mark.parametrize("doc", [
+    "", " ", "[", "]", "{", "}", "[1", "[1,", "[1,]", "[,1]", "[1 2]", "{1:2}", '{"a"}', '{"a":}', '{"a":1,}',
+    '{"a":1 "b":2}', '{"a" 1}', '{,}', "[1]]", "[1] x", "tru", "nul", "falsy", "nulll", "\ufeff[]", "\ufeff",
+    "\n\n  [1,\n  x]", "[\r\n\t]", "[\x0b]", "[\xa0]", "\u3000[]", "[1]\x00", "[é]", "\ud800",
+])
+def test_syntax_errors(doc):
+    assert_same(doc)
+    assert_same(doc.encode("utf-8", "surrogatepass"))
+
+
+def test_error_is_json_decode_error():
+    with pytest.raises(json.JSONDecodeError) as info:
+        rjson.loads('{"a": [1, 2,, 3]}')
+    assert isinstance(info.value, rjson.JSONDecodeError) and isinstance(info.value, ValueError)
+    assert (info.value.msg, info.value.pos, info.value.lineno, info.value.colno) == ("Expecting value", 12, 1, 13)
+    assert str(info.value) == "Expecting value: line 1 column 13 (char 12)"
+
+
+def test_bytes_error_doc_is_decoded_str():
+    with pytest.raises(json.JSONDecodeError) as info:
+        rjson.loads('["é€", x]'.encode())
+    assert info.value.doc == '["é€", x]' and info.value.pos == 7
+
+
+@pytest.mark.parametrize("value", [1, 1.5, None, [], {}, object(), b"x".decode, memoryview])
+def test_type_errors(value):
+    assert_same(value)
+
+
+def test_memoryview_accepted():
+    assert rjson.loads(memoryview(b'{"a": [1, 2]}')) == {"a": [1, 2]}
+    assert rjson.loads(memoryview(b'xx[1]xx')[2:5]) == [1]
+    assert rjson.loads(memoryview(b"[1, 2]  ")[::1]) == [1, 2]
+    assert rjson.loads(memoryview(b"[x1x,x2x]")[::2]) == [1, 2]  # non-contiguous: taken as bytes
+
+
+DOC = '{"a": [1, 2.5, -3, 1e5, NaN, -Infinity, "s", {"b": null, "a": true}], "c": {}, "a2": [], "d": 12345678901234567890}'
+
+
+def log_hook(log, tag):
+    def hook(x):
+        log.append((tag, x))
+        return (tag, x)
+    return hook
+
+
+@pytest.mark.parametrize("kw", [
+    {"object_hook": "oh"}, {"object_pairs_hook": "ph"}, {"parse_float": "pf"}, {"parse_int": "pi"},
+    {"parse_constant": "pc"}, {"object_hook": "oh", "object_pairs_hook": "ph"},
+    {"object_hook": "oh", "parse_float": "pf", "parse_int": "pi", "parse_constant": "pc"},
+])
+@pytest.mark.parametrize("doc", [DOC, DOC.encode(), bytearray(DOC.encode()), DOC + " x", '{"a": {"b": 1}, "c": [1.5]'])
+def test_hooks_called_alike(kw, doc):
+    # Same results and the same calls in the same order (hooks see the same arguments).
+    logs = {}
+    for name, fn in (("json", json.loads), ("rjson", rjson.loads)):
+        log = logs[name] = []
+        args = {k: log_hook(log, v) for k, v in kw.items()}
+        res = outcome(fn, doc, **args)
+        log.append(("result", res))
+    assert repr(logs["json"]) == repr(logs["rjson"])
+
+
+@pytest.mark.parametrize("kw", [
+    {"parse_float": float}, {"parse_int": int}, {"parse_float": None, "object_hook": None}, {"cls": json.JSONDecoder},
+    {"cls": None}, {"parse_float": 0}, {"parse_int": ""}, {"strict": 0}, {"strict": []}, {"strict": "yes"},
+])
+def test_default_equivalent_keywords(kw):
+    assert_same(DOC, **kw)
+    assert_same('["a\tb"]', **kw)
+
+
+def test_parse_float_decimal():
+    from decimal import Decimal
+    assert_same("[1.10, 2e-3, 3]", parse_float=Decimal)
+    assert rjson.loads("1.10", parse_float=Decimal) == Decimal("1.10")
+
+
+def test_hook_errors_propagate():
+    def boom(x):
+        raise KeyError("boom")
+    for kw in ({"object_hook": boom}, {"object_pairs_hook": boom}, {"parse_int": boom}, {"parse_float": boom},
+               {"parse_constant": boom}, {"object_hook": 5}):
+        assert_same(DOC, **kw)
+        assert_same(DOC.encode(), **kw)
+
+
+def test_custom_cls_and_unknown_keywords_delegate():
+    class Dec(json.JSONDecoder):
+        def decode(self, s):
+            return ("custom", super().decode(s))
+
+    assert rjson.loads("[1]", cls=Dec) == ("custom", [1])
+    assert_same("[1]", foo=1)
+    assert_same("[1]", cls=Dec, strict=False)
+    assert rjson.loads(s="[2]") == [2]
+    assert_same("[1]", object_hook=None, strict=True)
+
+
+def test_subclasses_delegate():
+    class S(str):
+        pass
+
+    class B(bytes):
+        pass
+
+    assert_same(S('{"a": 1}'))
+    assert_same(B(b'{"a": 1}'))
+    assert_same(S("[1,]"))
+
+
+def test_duplicate_keys_last_wins_first_position():
+    doc = '{"a": 1, "b": 2, "a": 3, "c": 4, "d": 5, "e": 6, "f": 7, "a": 8}'
+    assert list(rjson.loads(doc).items()) == list(json.loads(doc).items())
+    assert_same(doc, object_pairs_hook=list)
+
+
+def test_key_cache_compares_bytes():
+    # Many distinct keys through a small cache: collisions must never return a wrong key.
+    keys = [f"k{i}" for i in range(5000)] + ["x" * 64, "x" * 65, "é", "\ud800", "a\\n"]
+    doc = json.dumps({k: i for i, k in enumerate(keys)})
+    for _ in range(2):
+        assert list(rjson.loads(doc)) == list(json.loads(doc))
+        assert list(rjson.loads(doc.encode())) == list(json.loads(doc))
+    d = rjson.loads('{"abc": 1}')
+    assert hash(next(iter(d))) == hash("abc")
+
+
+@pytest.mark.parametrize("depth", [10, 500, 990])
+def test_nesting_within_limit(depth):
+    assert_same("[" * depth + "]" * depth)
+    assert_same('{"a":' * depth + "1" + "}" * depth)
+
+
+@pytest.mark.parametrize("doc", ["[" * 100_000, "[" * 100_000 + "]" * 100_000, '{"a":' * 100_000])
+def test_deep_nesting_raises_recursion_error(doc):
+    with pytest.raises(RecursionError):
+        rjson.loads(doc)
+    with pytest.raises(RecursionError):
+        rjson.loads(doc.encode())
+
+
+def test_million_brackets_with_raised_limit_no_crash():
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(10**7)
+    try:
+        for doc in ("[" * 1_000_000, "{\"a\":" * 1_000_000, "[" * 1_000_000 + "]" * 1_000_000):
+            with pytest.raises(RecursionError):
+                rjson.loads(doc)
+    finally:
+        sys.setrecursionlimit(old)
+    assert rjson.loads("[[1]]") == [[1]]
+
+
+def test_whitespace_only_json_whitespace():
+    assert_same(" \t\n\r[ \t\n\r1 \t\n\r, \t\n\r2 \t\n\r] \t\n\r")
+    for ws in ("\x0b", "\x0c", "\xa0", "\u2028", "\x85"):
+        assert_same(ws + "1")
+        assert_same("[1" + ws + "]")
+
+
+@SETTINGS
+@given(st.text(st.characters(min_codepoint=0, max_codepoint=0x10FFFF), max_size=300))
+def test_long_strings_all_kinds(s):
+    # Strings long enough to take whole SIMD blocks, in every str kind.
+    for doc in (json.dumps(s), json.dumps(s, ensure_ascii=False), json.dumps([s, {s: s}], ensure_ascii=False)):
+        assert_same(doc)
+        assert_same(doc.encode("utf-8", "surrogatepass"))
+
+
+def test_gc_state_restored():
+    import gc
+    was = gc.isenabled()
+    try:
+        gc.disable()
+        rjson.loads("[[1], {}]")
+        assert not gc.isenabled()
+        gc.enable()
+        rjson.loads("[[1], {}]")
+        assert gc.isenabled()
+        rjson.loads("[[1], {}]", object_hook=lambda d: (assert_gc_on(), d)[1])
+        with pytest.raises(json.JSONDecodeError):
+            rjson.loads("[[1], {}")
+        assert gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def assert_gc_on():
+    import gc
+    assert gc.isenabled()  # hooks run with the collector as the user left it
