@@ -9,7 +9,7 @@ import pytest
 import rjson
 from _compare import assert_same, same_value
 
-DATA = pathlib.Path(__file__).parent / "data"
+DATA = pathlib.Path(__file__).resolve().parent.parent / "data"
 SUITE = sorted((DATA / "conformance" / "test_parsing").glob("*.json")) + sorted(
     (DATA / "conformance" / "test_transform").glob("*.json"))
 CORPUS = sorted((DATA / "corpus").glob("*.json.gz"))
