@@ -7,6 +7,7 @@
 // inline; everything rarer goes through other(), where later types will be added.
 #pragma once
 #include <algorithm>
+#include <type_traits>
 #include "common/py.hpp"
 #include "encode/numbers.hpp"
 #include "encode/options.hpp"
@@ -409,144 +410,208 @@ private:
         return ok;
     }
 
-    // ---- the fast lane: byte output, no indent ----
+    // ---- the fast lane: containers without indent ----
     //
-    // Container loops keep the output cursor in a local: every store through a byte
-    // pointer may alias the writer's fields, so a cursor in the writer is reloaded
-    // after each store. Scalars that run no Python code and need no escaping are
-    // written here; anything else goes through the general path above.
+    // Container loops keep the output cursor in a local of the writer's unit type C:
+    // every store through a byte pointer may alias the writer's fields, so a cursor
+    // kept in the writer is reloaded after each store. Scalars that run no Python code
+    // and need no escaping are written here; anything else goes through the general
+    // path above. A str writer can widen during the general path: the loop then
+    // returns, and lane() runs it again at the new width from where it stopped.
 
-    static constexpr size_t kLaneRoom = 64;  // separator + the longest number
+    static constexpr size_t kLaneRoom = 64;  // units: a separator and the longest number
 
     bool lane_open() const {
-        if constexpr (W::kUnicode) return false;
-        else if constexpr (kJson) return !opt_.pretty && opt_.item_sep.fits_padded() && opt_.key_sep.fits_padded();
+        if constexpr (kJson) return !opt_.pretty && opt_.item_sep.fits_padded() && opt_.key_sep.fits_padded();
         else return true;
     }
 
-    RJSON_INLINE uint8_t* lane_item_sep(uint8_t* p) const {
-        if constexpr (kJson) {
-            std::memcpy(p, opt_.item_sep.padded, 8);
-            return p + opt_.item_sep.len;
+    template <class C>
+    RJSON_INLINE static C* put_ascii8(C* p, const char (&text)[8], size_t n) {
+        if constexpr (sizeof(C) == 1) {
+            std::memcpy(p, text, 8);
         } else {
-            *p = ',';
-            return p + 1;
+            for (size_t i = 0; i < 8; ++i) p[i] = static_cast<uint8_t>(text[i]);
         }
+        return p + n;
     }
-    RJSON_INLINE uint8_t* lane_key_sep(uint8_t* p) const {
-        if constexpr (kJson) {
-            std::memcpy(p, opt_.key_sep.padded, 8);
-            return p + opt_.key_sep.len;
-        } else {
-            *p = ':';
-            return p + 1;
-        }
+    template <class C>
+    RJSON_INLINE C* lane_item_sep(C* p) const {
+        if constexpr (kJson) return put_ascii8(p, opt_.item_sep.padded, opt_.item_sep.len);
+        *p = ',';
+        return p + 1;
+    }
+    template <class C>
+    RJSON_INLINE C* lane_key_sep(C* p) const {
+        if constexpr (kJson) return put_ascii8(p, opt_.key_sep.padded, opt_.key_sep.len);
+        *p = ':';
+        return p + 1;
     }
 
-    // An exact ASCII str with nothing to escape, at p; null otherwise.
-    RJSON_INLINE static uint8_t* lane_str(uint8_t* p, uint8_t* end, PyObject* o) {
-        if (!PyUnicode_IS_COMPACT_ASCII(o)) return nullptr;
+    // An exact str with nothing to escape, quoted at p; null otherwise. Byte output
+    // takes ASCII only (the rest needs escapes or transcoding); str output takes any
+    // str no wider than itself.
+    template <class C>
+    RJSON_INLINE C* lane_str(C* p, C* end, PyObject* o) {
         size_t n = static_cast<size_t>(PyUnicode_GET_LENGTH(o));
         if (static_cast<size_t>(end - p) < n + 2) return nullptr;
-        *p = '"';
-        if (simd::active->copy_plain_ascii(p + 1, static_cast<const uint8_t*>(PyUnicode_DATA(o)), n) != n)
-            return nullptr;
+        const simd::Kernels& k = *simd::active;
+        size_t done;
+        if constexpr (!W::kUnicode) {
+            if (!PyUnicode_IS_COMPACT_ASCII(o)) return nullptr;
+            done = k.copy_plain_ascii(p + 1, static_cast<const uint8_t*>(PyUnicode_DATA(o)), n);
+        } else {
+            if (!PyUnicode_IS_COMPACT(o)) return nullptr;
+            int kind = PyUnicode_KIND(o);
+            if (static_cast<size_t>(kind) > sizeof(C)) return nullptr;
+            const void* data = PyUnicode_DATA(o);
+            if (kind == PyUnicode_1BYTE_KIND) {
+                if constexpr (sizeof(C) == 1)
+                    if (!PyUnicode_IS_ASCII(o)) w_.saw_latin1();
+                done = detail::copy_run(p + 1, static_cast<const uint8_t*>(data), n);
+            } else if constexpr (sizeof(C) >= 2) {
+                if (kind == PyUnicode_2BYTE_KIND) done = detail::copy_run(p + 1, static_cast<const uint16_t*>(data), n);
+                else if constexpr (sizeof(C) == 4) done = detail::copy_run(p + 1, static_cast<const uint32_t*>(data), n);
+                else return nullptr;
+            } else {
+                return nullptr;
+            }
+        }
+        if (done != n) return nullptr;
+        p[0] = '"';
         p[n + 1] = '"';
         return p + n + 2;
     }
 
-    // o at p if the lane can write it (p has kLaneRoom bytes of room); null otherwise.
-    RJSON_INLINE uint8_t* lane_value(uint8_t* p, uint8_t* end, PyObject* o) const {
+    template <class C, class F>
+    RJSON_INLINE static C* lane_number(C* p, F fmt) {
+        if constexpr (sizeof(C) == 1) {
+            return reinterpret_cast<C*>(fmt(reinterpret_cast<char*>(p)));
+        } else {
+            char buf[kMaxNumberChars];
+            size_t n = static_cast<size_t>(fmt(buf) - buf);
+            for (size_t i = 0; i < n; ++i) p[i] = static_cast<uint8_t>(buf[i]);
+            return p + n;
+        }
+    }
+
+    // o at p if the lane can write it (p has kLaneRoom units of room); null otherwise.
+    template <class C>
+    RJSON_INLINE C* lane_value(C* p, C* end, PyObject* o) {
         PyTypeObject* t = Py_TYPE(o);
         if (t == &PyUnicode_Type) return lane_str(p, end, o);
         if (t == &PyLong_Type) {
             int64_t v;
             if (!small_int_value(o, &v)) return nullptr;
-            return reinterpret_cast<uint8_t*>(write_int64(reinterpret_cast<char*>(p), v));
+            return lane_number(p, [v](char* out) { return write_int64(out, v); });
         }
         if (t == &PyFloat_Type) {
             double d = PyFloat_AS_DOUBLE(o);
             if (!std::isfinite(d)) return nullptr;
-            return reinterpret_cast<uint8_t*>(write_double(reinterpret_cast<char*>(p), d, kJson ? kPythonRepr : kOrjson));
+            return lane_number(p, [d](char* out) { return write_double(out, d, kJson ? kPythonRepr : kOrjson); });
         }
         if (t == &PyBool_Type) {
             bool is_false = o == Py_False;
-            std::memcpy(p, is_false ? "false\0\0\0" : "true\0\0\0\0", 8);
-            return p + 4 + is_false;
+            return put_ascii8(p, is_false ? kFalse8 : kTrue8, 4 + is_false);
         }
-        if (o == Py_None) {
-            std::memcpy(p, "null", 4);
-            return p + 4;
-        }
+        if (o == Py_None) return put_ascii8(p, kNull8, 4);
         return nullptr;
     }
+    static constexpr char kTrue8[8] = "true";
+    static constexpr char kFalse8[8] = "false";
+    static constexpr char kNull8[8] = "null";
 
-    template <bool kIsList>
-    bool lane_items(PyObject* seq) {
-        auto size = [seq] { return kIsList ? PyList_GET_SIZE(seq) : PyTuple_GET_SIZE(seq); };
-        uint8_t* p = w_.pos();
-        uint8_t* end = w_.end();
-        for (Py_ssize_t i = 0; i < size(); ++i) {
-            PyObject* item = kIsList ? PyList_GET_ITEM(seq, i) : PyTuple_GET_ITEM(seq, i);
-            if (RJSON_UNLIKELY(static_cast<size_t>(end - p) < kLaneRoom)) {
-                w_.set_pos(p);
-                if (!w_.reserve(kLaneRoom)) return false;
-                p = w_.pos();
-                end = w_.end();
-            }
-            if (i) p = lane_item_sep(p);
-            if (uint8_t* q = lane_value(p, end, item)) {
-                p = q;
-                continue;
-            }
-            w_.set_pos(p);
-            if (!element(item)) return false;
-            p = w_.pos();
-            end = w_.end();
-        }
-        w_.set_pos(p);
+    // Where a lane loop stopped: an error, the end, or a widening of the writer.
+    enum class Lane { error, done, widened };
+
+    template <class C>
+    RJSON_INLINE bool lane_room(C*& p, C*& end) {
+        if (RJSON_LIKELY(static_cast<size_t>(end - p) >= kLaneRoom)) return true;
+        w_.set_cur(p);
+        if (!w_.reserve(kLaneRoom)) return false;
+        p = w_.template cur<C>();
+        end = w_.template lim<C>();
         return true;
     }
 
-    // Members of an exact dict, walked in place. Returns false on error.
-    bool lane_members(PyObject* d) {
-        Py_ssize_t pos = 0;
+    // Runs loop.template operator()<C>() at the writer's unit type until it finishes.
+    template <class Loop>
+    bool lane(Loop loop) {
+        for (;;) {
+            Lane r;
+            if constexpr (!W::kUnicode) {
+                r = loop(static_cast<uint8_t*>(nullptr));
+            } else {
+                switch (w_.kind()) {
+                    case 1: r = loop(static_cast<uint8_t*>(nullptr)); break;
+                    case 2: r = loop(static_cast<uint16_t*>(nullptr)); break;
+                    default: r = loop(static_cast<uint32_t*>(nullptr)); break;
+                }
+            }
+            if (r != Lane::widened) return r == Lane::done;
+        }
+    }
+
+    // Items of a list or tuple from index *i on.
+    template <bool kIsList, class C>
+    Lane lane_items(PyObject* seq, Py_ssize_t* i) {
+        auto size = [seq] { return kIsList ? PyList_GET_SIZE(seq) : PyTuple_GET_SIZE(seq); };
+        const int kind = w_.kind();
+        C* p = w_.template cur<C>();
+        C* end = w_.template lim<C>();
+        for (; *i < size(); ++*i) {
+            PyObject* item = kIsList ? PyList_GET_ITEM(seq, *i) : PyTuple_GET_ITEM(seq, *i);
+            if (!lane_room(p, end)) return Lane::error;
+            if (*i) p = lane_item_sep(p);
+            if (C* q = lane_value(p, end, item)) {
+                p = q;
+                continue;
+            }
+            w_.set_cur(p);
+            if (!element(item)) return Lane::error;
+            if (w_.kind() != kind) {
+                ++*i;
+                return Lane::widened;
+            }
+            p = w_.template cur<C>();
+            end = w_.template lim<C>();
+        }
+        w_.set_cur(p);
+        return Lane::done;
+    }
+
+    // Members of an exact dict, walked in place from table position *pos on.
+    template <class C>
+    Lane lane_members(PyObject* d, Py_ssize_t* pos, bool* first) {
+        const int kind = w_.kind();
         PyObject *k, *v;
-        bool first = true;
-        uint8_t* p = w_.pos();
-        uint8_t* end = w_.end();
-        while (PyDict_Next(d, &pos, &k, &v)) {
-            if (RJSON_UNLIKELY(static_cast<size_t>(end - p) < kLaneRoom)) {
-                w_.set_pos(p);
-                if (!w_.reserve(kLaneRoom)) return false;
-                p = w_.pos();
-                end = w_.end();
-            }
-            uint8_t* q = nullptr;
-            if (RJSON_LIKELY(PyUnicode_CheckExact(k))) {
-                uint8_t* at = first ? p : lane_item_sep(p);
-                q = lane_str(at, end, k);
-            }
+        C* p = w_.template cur<C>();
+        C* end = w_.template lim<C>();
+        while (PyDict_Next(d, pos, &k, &v)) {
+            if (!lane_room(p, end)) return Lane::error;
+            C* q = nullptr;
+            if (RJSON_LIKELY(PyUnicode_CheckExact(k))) q = lane_str(*first ? p : lane_item_sep(p), end, k);
             if (q && static_cast<size_t>(end - q) >= kLaneRoom) {
                 p = lane_key_sep(q);
-                first = false;
+                *first = false;
                 if ((q = lane_value(p, end, v))) {
                     p = q;
                     continue;
                 }
-                w_.set_pos(p);
-                if (!element(v)) return false;
+                w_.set_cur(p);
+                if (!element(v)) return Lane::error;
             } else {
-                w_.set_pos(p);
-                int written = member(k, v, first);
-                if (written < 0) return false;
-                if (written) first = false;
+                w_.set_cur(p);
+                int written = member(k, v, *first);
+                if (written < 0) return Lane::error;
+                if (written) *first = false;
             }
-            p = w_.pos();
-            end = w_.end();
+            if (w_.kind() != kind) return Lane::widened;
+            p = w_.template cur<C>();
+            end = w_.template lim<C>();
         }
-        w_.set_pos(p);
-        return true;
+        w_.set_cur(p);
+        return Lane::done;
     }
 
     // `marker` is the object json marks for check_circular; `seq` holds the items.
@@ -555,12 +620,13 @@ private:
         auto size = [seq] { return kIsList ? PyList_GET_SIZE(seq) : PyTuple_GET_SIZE(seq); };
         if (size() == 0) return literal("[]");
         if (!push_marker(marker)) return false;
-        if constexpr (!W::kUnicode) {
-            if (lane_open()) {
-                bool ok = open('[') && lane_items<kIsList>(seq) && close(']');
-                pop_marker();
-                return ok;
-            }
+        if (lane_open()) {
+            Py_ssize_t i = 0;
+            bool ok = open('[') &&
+                      lane([&](auto* unit) { return lane_items<kIsList, std::remove_pointer_t<decltype(unit)>>(seq, &i); }) &&
+                      close(']');
+            pop_marker();
+            return ok;
         }
         bool ok = open('[');
         // The size is read again each round: default= may shrink the list, as in json.
@@ -597,8 +663,11 @@ private:
         Py_ssize_t pos = 0;
         PyObject *k, *v;
         bool first = true;
-        if constexpr (!W::kUnicode)
-            if (lane_open()) return lane_members(d) && close('}');
+        if (lane_open()) {
+            bool first = true;
+            return lane([&](auto* unit) { return lane_members<std::remove_pointer_t<decltype(unit)>>(d, &pos, &first); }) &&
+                   close('}');
+        }
         const Py_ssize_t size = PyDict_GET_SIZE(d);
         while (PyDict_Next(d, &pos, &k, &v)) {
             if (kJson && RJSON_UNLIKELY(PyDict_GET_SIZE(d) != size)) {

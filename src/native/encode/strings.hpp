@@ -236,7 +236,7 @@ bool put_unicode_body(UnicodeWriter& w, const In* src, size_t n) {
     while (n) {
         size_t m = n < kCharsPerChunk ? n : kCharsPerChunk;
         if (!w.reserve(m * 6)) return false;
-        Out* out = w.at<Out>();
+        Out* out = w.cur<Out>();
         size_t i = 0;
         if constexpr (kEscape) {
             while (i < m) {
@@ -249,7 +249,7 @@ bool put_unicode_body(UnicodeWriter& w, const In* src, size_t n) {
         } else {
             for (; i < m; ++i) *out++ = src[i];
         }
-        w.advance(static_cast<size_t>(out - w.at<Out>()));
+        w.advance(static_cast<size_t>(out - w.cur<Out>()));
         src += m;
         n -= m;
     }

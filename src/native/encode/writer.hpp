@@ -1,8 +1,12 @@
 // Output buffers. Each writes straight into the memory of the object it will return,
 // or (for str output of any kind) into one buffer that becomes the str at the end.
 //
-// Every writer keeps simd::kStoreSlack bytes past its logical end so that kernels and
-// fixed-size stores (true/false/null as one 8-byte store) may overshoot.
+// Every writer keeps slack past its logical end (simd::kByteStoreSlack for byte
+// output, simd::kStoreSlack for str output of any kind) so that kernels and fixed-size
+// stores (true/false as one 8-byte store) may overshoot.
+//
+// Both writers offer typed cursors, cur<C>() and lim<C>(), for loops that keep the
+// position in a local (see Encoder's fast lane); C is the current unit type.
 #pragma once
 #include <cstring>
 #include "common/py.hpp"
@@ -24,7 +28,7 @@ public:
     ~ByteWriter() { Py_XDECREF(obj_); }
 
     bool init(size_t capacity) {
-        obj_ = create(capacity + simd::kStoreSlack);
+        obj_ = create(capacity + simd::kByteStoreSlack);
         if (!obj_) return false;
         pos_ = data(obj_);
         end_ = pos_ + capacity;
@@ -37,8 +41,11 @@ public:
         return grow(n);
     }
     uint8_t* pos() const { return pos_; }
-    uint8_t* end() const { return end_; }
     void set_pos(uint8_t* p) { pos_ = p; }
+    static constexpr int kind() { return 1; }
+    template <class C> C* cur() const { static_assert(sizeof(C) == 1); return pos_; }
+    template <class C> C* lim() const { static_assert(sizeof(C) == 1); return end_; }
+    void set_cur(uint8_t* p) { pos_ = p; }
     void advance(size_t n) { pos_ += n; }
 
     RJSON_INLINE void put(uint8_t c) { *pos_++ = c; }
@@ -72,7 +79,7 @@ private:
         size_t used = static_cast<size_t>(pos_ - data(obj_));
         size_t capacity = static_cast<size_t>(end_ - data(obj_));
         size_t want = capacity * 2 > used + n ? capacity * 2 : used + n + capacity;
-        if (!resize(&obj_, want + simd::kStoreSlack)) return false;
+        if (!resize(&obj_, want + simd::kByteStoreSlack)) return false;
         pos_ = data(obj_) + used;
         end_ = data(obj_) + want;
         return true;
@@ -107,7 +114,9 @@ public:
     int kind() const { return kind_; }
     size_t length() const { return len_; }
     // Pointer to the next unit, typed by the current kind (C must match kind()).
-    template <class C> C* at() const { return reinterpret_cast<C*>(buf_) + len_; }
+    template <class C> C* cur() const { return reinterpret_cast<C*>(buf_) + len_; }
+    template <class C> C* lim() const { return reinterpret_cast<C*>(buf_) + cap_; }
+    template <class C> void set_cur(C* p) { len_ = static_cast<size_t>(p - reinterpret_cast<C*>(buf_)); }
     void advance(size_t n) { len_ += n; }
     void saw_latin1() { latin1_ = true; }
 

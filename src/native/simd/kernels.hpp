@@ -13,7 +13,10 @@ namespace rjson::simd {
 enum class Level : int { sse2 = 0, avx2 = 1, avx512 = 2 };
 
 // Writers keep this much room past any position a kernel may write to: kernels store
-// whole vectors first and count how many of their lanes were valid afterwards.
+// whole vectors first and count how many of their lanes were valid afterwards. A byte
+// kernel stores at most one 64-byte vector past its count; a widening kernel stores
+// one 64-lane vector widened to at most 4 bytes a lane.
+inline constexpr size_t kByteStoreSlack = 64;
 inline constexpr size_t kStoreSlack = 64 * 4;
 
 struct Kernels {
