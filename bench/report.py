@@ -179,7 +179,7 @@ def chart(results, path, title):
     ax.set_yscale("log")
     ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
     ax.yaxis.set_minor_formatter(matplotlib.ticker.FuncFormatter(
-        lambda v, _: f"{v:g}" if f"{v:g}"[0] in "25" else ""))
+        lambda v, _: f"{v:g}" if f"{v:g}".lstrip("0.")[:1] in ("2", "5") else ""))
     ax.set_xticks(range(len(workloads)), workloads, rotation=35, ha="right")
     ax.set_ylabel("rjson time ÷ orjson time (lower is better)")
     ax.set_title(title, fontsize=9)
