@@ -19,6 +19,7 @@ import report
 import workloads
 
 RESULTS = Path(__file__).resolve().parent / "results"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def selected(term_list, w, op):
@@ -85,6 +86,8 @@ def main(argv):
     if out:
         Path(out).parent.mkdir(parents=True, exist_ok=True)
         Path(out + ".md").write_text(md)
+        if out == str(RESULTS / "latest"):
+            report.embed_in_readme(md, ROOT / "README.md")
         raw = {op: {w.name: {o.label: {"median_ns": o.ns, "error": o.error, "wrong": o.wrong,
                                        "samples_ns": o.samples} for o in outcomes}
                     for w, outcomes in rows} for op, rows in results.items()}

@@ -189,3 +189,17 @@ def chart(results, path, title):
     fig.savefig(path)
     plt.close(fig)
     return True
+
+
+README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def embed_in_readme(md, readme):
+    """Put the report between the README's bench markers (a full run keeps it current)."""
+    text = readme.read_text()
+    start, end = text.find(README_START), text.find(README_END)
+    if start < 0 or end < start:
+        return
+    body = md.replace("## Benchmark results", "", 1).strip()
+    body += "\n\n![rjson time / orjson time per workload](bench/results/latest.png)"
+    readme.write_text(text[:start + len(README_START)] + "\n" + body + "\n" + text[end:])
