@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 LEVELS := sse2 avx2 avx512
 PYTEST_ARGS ?=
 
-.PHONY: all build test test-level bench test-asan fuzz clean
+.PHONY: all build test test-level bench test-asan test-long fuzz clean
 
 all: test
 
@@ -30,6 +30,29 @@ test: build
 	  echo "== pytest at SIMD level $$level"; \
 	  RJSON_SIMD=$$level $(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS) tests; \
 	done
+
+# The same suite with RJSON_LONG_TESTS=1: 100,000-call leak loops and the ~1 GiB document.
+test-long: build
+	RJSON_LONG_TESTS=1 $(MAKE) --no-print-directory test
+
+# ASan+UBSan build of the extension (Debug: asserts on) installed into build/asan/site,
+# which PYTHONPATH puts ahead of .venv's copy; the whole suite then runs at every level.
+# PYTHONMALLOC=malloc lets ASan see Python objects' buffers (pymalloc would hide them).
+ASAN_SITE := build/asan/site
+ASAN_ENV  := PYTHONPATH=$(CURDIR)/$(ASAN_SITE) PYTHONMALLOC=malloc \
+	LD_PRELOAD=$$(gcc -print-file-name=libasan.so) \
+	ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+test-asan: build
+	$(PY) -m pip install -q --no-build-isolation --no-deps --upgrade --target $(ASAN_SITE) \
+	    --config-settings=cmake.define.RJSON_SANITIZE=ON --config-settings=cmake.build-type=Debug \
+	    --config-settings=build-dir=build/asan/cmake .
+	@set -e; start=$$(date +%s); for level in $(LEVELS); do \
+	  got=$$(env $(ASAN_ENV) RJSON_SIMD=$$level $(PY) -c "import rjson; print(rjson.simd_level())"); \
+	  if [ "$$got" != "$$level" ]; then \
+	    echo "== SKIP level $$level: this CPU lacks it (best available: $$got)"; continue; fi; \
+	  echo "== pytest under ASan+UBSan at SIMD level $$level"; \
+	  env $(ASAN_ENV) RJSON_SIMD=$$level $(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS) tests; \
+	done; echo "== test-asan took $$(( $$(date +%s) - start )) s"
 
 bench: build
 	$(PY) bench/bench.py
