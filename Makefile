@@ -54,6 +54,21 @@ test-asan: build
 	  env $(ASAN_ENV) RJSON_SIMD=$$level $(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS) tests; \
 	done; echo "== test-asan took $$(( $$(date +%s) - start )) s"
 
+# Differential fuzzing with atheris (libFuzzer), FUZZ_SECONDS per target. Seeds are read
+# from fuzz/corpus/<target>; new inputs go to build/fuzz/corpus/<target>, and a crash or
+# mismatch is saved as build/fuzz/artifacts/<target>-crash-* (see docs/reliability.md).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := loads dumps
+fuzz: build
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build/fuzz/corpus/$$t build/fuzz/artifacts; echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
+	  rc=0; $(PY) fuzz/fuzz_$$t.py build/fuzz/corpus/$$t fuzz/corpus/$$t -max_total_time=$(FUZZ_SECONDS) \
+	    -max_len=4096 -timeout=30 -print_final_stats=1 -artifact_prefix=build/fuzz/artifacts/$$t- \
+	    > build/fuzz/$$t.log 2>&1 || rc=$$?; \
+	  if [ $$rc -ne 0 ]; then tail -40 build/fuzz/$$t.log; echo "== fuzz_$$t FAILED"; exit $$rc; fi; \
+	  grep -E "^(Done|stat::(number_of_executed_units|peak_rss_mb))" build/fuzz/$$t.log; \
+	done
+
 bench: build
 	$(PY) bench/bench.py
 
