@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 LEVELS := sse2 avx2 avx512
 PYTEST_ARGS ?=
 
-.PHONY: all build test test-level bench test-asan fuzz clean
+.PHONY: all build test test-level bench test-asan test-long fuzz clean
 
 all: test
 
@@ -29,6 +29,44 @@ test: build
 	    echo "== SKIP level $$level: this CPU lacks it (best available: $$got)"; continue; fi; \
 	  echo "== pytest at SIMD level $$level"; \
 	  RJSON_SIMD=$$level $(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS) tests; \
+	done
+
+# The same suite with RJSON_LONG_TESTS=1: 100,000-call leak loops and the ~1 GiB document.
+test-long: build
+	RJSON_LONG_TESTS=1 $(MAKE) --no-print-directory test
+
+# ASan+UBSan build of the extension (Debug: asserts on) installed into build/asan/site,
+# which PYTHONPATH puts ahead of .venv's copy; the whole suite then runs at every level.
+# PYTHONMALLOC=malloc lets ASan see Python objects' buffers (pymalloc would hide them).
+ASAN_SITE := build/asan/site
+ASAN_ENV  := PYTHONPATH=$(CURDIR)/$(ASAN_SITE) PYTHONMALLOC=malloc \
+	LD_PRELOAD=$$(gcc -print-file-name=libasan.so) \
+	ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+test-asan: build
+	$(PY) -m pip install -q --no-build-isolation --no-deps --upgrade --target $(ASAN_SITE) \
+	    --config-settings=cmake.define.RJSON_SANITIZE=ON --config-settings=cmake.build-type=Debug \
+	    --config-settings=build-dir=build/asan/cmake .
+	@set -e; start=$$(date +%s); for level in $(LEVELS); do \
+	  got=$$(env $(ASAN_ENV) RJSON_SIMD=$$level $(PY) -c "import rjson; print(rjson.simd_level())"); \
+	  if [ "$$got" != "$$level" ]; then \
+	    echo "== SKIP level $$level: this CPU lacks it (best available: $$got)"; continue; fi; \
+	  echo "== pytest under ASan+UBSan at SIMD level $$level"; \
+	  env $(ASAN_ENV) RJSON_SIMD=$$level $(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS) tests; \
+	done; echo "== test-asan took $$(( $$(date +%s) - start )) s"
+
+# Differential fuzzing with atheris (libFuzzer), FUZZ_SECONDS per target. Seeds are read
+# from fuzz/corpus/<target>; new inputs go to build/fuzz/corpus/<target>, and a crash or
+# mismatch is saved as build/fuzz/artifacts/<target>-crash-* (see docs/reliability.md).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := loads dumps
+fuzz: build
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build/fuzz/corpus/$$t build/fuzz/artifacts; echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
+	  rc=0; $(PY) fuzz/fuzz_$$t.py build/fuzz/corpus/$$t fuzz/corpus/$$t -max_total_time=$(FUZZ_SECONDS) \
+	    -max_len=4096 -timeout=30 -print_final_stats=1 -artifact_prefix=build/fuzz/artifacts/$$t- \
+	    > build/fuzz/$$t.log 2>&1 || rc=$$?; \
+	  if [ $$rc -ne 0 ]; then tail -40 build/fuzz/$$t.log; echo "== fuzz_$$t FAILED"; exit $$rc; fi; \
+	  grep -E "^(Done|stat::(number_of_executed_units|peak_rss_mb))" build/fuzz/$$t.log; \
 	done
 
 bench: build
