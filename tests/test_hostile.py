@@ -251,3 +251,23 @@ for t in threads: t.join()
 print(len(errors), errors[:3])
 """)
     assert out.startswith("0 "), out
+
+
+# A thread's stack can be far smaller than the main thread's: with the recursion limit
+# lifted, only the remaining-stack check stands between deep input and a crash.
+@pytest.mark.parametrize("call", ["rjson.loads(doc)", "rjson.loads(doc.encode())",
+                                  "rjson.dumps(obj)", "rjson.dumps(obj, indent=1)",
+                                  "rjson.dumps(obj, ensure_ascii=False)"])
+def test_deep_input_on_a_small_thread_stack(call):
+    out = child(f"""
+import threading
+sys.setrecursionlimit(10**6)
+doc = "[" * 100_000 + "]" * 100_000
+obj = nested(100_000, "list")
+result = []
+threading.stack_size(512 * 1024)
+t = threading.Thread(target=lambda: result.append(kind_of(lambda: {call})))
+t.start(); t.join()
+print(result[0])
+""")
+    assert out.split() == ["RecursionError"]

@@ -9,6 +9,7 @@
 #pragma once
 #include <cstring>
 #include "common/py.hpp"
+#include "common/stack.hpp"
 #include "decode/error.hpp"
 #include "decode/key_cache.hpp"
 #include "decode/numbers.hpp"
@@ -332,9 +333,10 @@ private:
     }
 
     // Containers count against the recursion limit as json's do (same RecursionError
-    // text), and against kMaxDepth so that raising the limit cannot overflow the C stack.
+    // text), and against kMaxDepth and the thread's remaining stack so that raising the
+    // limit cannot overflow the C stack.
     bool enter(const char* what) {
-        if (RJSON_UNLIKELY(++depth_ > kMaxDepth)) {
+        if (RJSON_UNLIKELY(++depth_ > kMaxDepth || stack_nearly_exhausted())) {
             --depth_;
             PyErr_Format(PyExc_RecursionError, "maximum recursion depth exceeded%s", what);
             return false;

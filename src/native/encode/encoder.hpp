@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <type_traits>
 #include "common/py.hpp"
+#include "common/stack.hpp"
 #include "encode/numbers.hpp"
 #include "encode/options.hpp"
 #include "encode/strings.hpp"
@@ -285,7 +286,7 @@ private:
 
     bool enter_recursion() {
         if constexpr (kJson) {
-            if (++depth_ > kMaxDepth) {
+            if (++depth_ > kMaxDepth || stack_nearly_exhausted()) {
                 --depth_;
                 PyErr_SetString(PyExc_RecursionError, "maximum recursion depth exceeded while encoding a JSON object");
                 return false;
@@ -294,7 +295,7 @@ private:
                 --depth_;
                 return false;
             }
-        } else if (++depth_ > kOrjsonMaxDepth) {
+        } else if (++depth_ > kOrjsonMaxDepth || stack_nearly_exhausted()) {
             --depth_;
             PyErr_SetString(g.JSONEncodeError, "Recursion limit reached");
             return false;

@@ -1,0 +1,44 @@
+// How much C stack the current thread has left. The recursive encoder and decoder stop
+// with RecursionError before the stack runs out, whatever sys.setrecursionlimit says:
+// a thread's stack may be far smaller than the main thread's 8 MiB, and sanitizer
+// builds use larger frames.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#if defined(__linux__)
+#include <pthread.h>
+#endif
+
+namespace rjson {
+
+// Left free for CPython and for the callbacks (default=, hooks) a frame may run.
+inline constexpr size_t kStackReserve = 256 * 1024;
+
+namespace detail {
+// The lowest usable stack address of this thread, found once per thread (zero where
+// the platform does not say, which disables the check).
+inline uintptr_t stack_floor() {
+    thread_local uintptr_t floor = [] {
+        uintptr_t lo = 0;
+#if defined(__linux__)
+        pthread_attr_t attr;
+        if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+            void* addr;
+            size_t size;
+            if (pthread_attr_getstack(&attr, &addr, &size) == 0) lo = reinterpret_cast<uintptr_t>(addr);
+            pthread_attr_destroy(&attr);
+        }
+#endif
+        return lo + kStackReserve;
+    }();
+    return floor;
+}
+}  // namespace detail
+
+// True when the stack (which grows down here) is within kStackReserve of its end.
+inline bool stack_nearly_exhausted() {
+    uintptr_t here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+    return here < detail::stack_floor();
+}
+
+}  // namespace rjson
