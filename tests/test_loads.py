@@ -340,3 +340,11 @@ def test_gc_state_restored():
 def assert_gc_on():
     import gc
     assert gc.isenabled()  # hooks run with the collector as the user left it
+
+
+# Found by make fuzz: json rejects a leading BOM only in str input; a BOM that survives
+# decoding bytes (a second one after UTF-16's or UTF-8-sig's own) is an unexpected char.
+@pytest.mark.parametrize("doc", [b"\xff\xfe\xff\xfe", b"\xfe\xff\xfe\xff\x001", b"\xef\xbb\xbf\xef\xbb\xbf1",
+                                 "\ufeff1", "\ufeff"])
+def test_bom_left_after_decoding_bytes(doc):
+    assert_same(doc)

@@ -72,17 +72,19 @@ PyObject* run(const C* data, size_t n, PyObject* doc, const Options& opts) {
     return Parser<C, kUtf8, false>(data, n, doc, opts).parse_document();
 }
 
-PyObject* parse_str(PyObject* s, const Options& opts) {
+// A non-empty str. json rejects a leading BOM only in str input (check_bom): in a str
+// it decoded from bytes, a BOM left after the codec's own is just an unexpected char.
+PyObject* parse_str(PyObject* s, const Options& opts, bool check_bom) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(s);
     const void* data = PyUnicode_DATA(s);
     switch (PyUnicode_KIND(s)) {
         case PyUnicode_1BYTE_KIND:
             return run<uint8_t, false>(static_cast<const uint8_t*>(data), static_cast<size_t>(n), s, opts);
         case PyUnicode_2BYTE_KIND:
-            if (PyUnicode_2BYTE_DATA(s)[0] == 0xFEFF) break;
+            if (check_bom && PyUnicode_2BYTE_DATA(s)[0] == 0xFEFF) break;
             return run<uint16_t, false>(static_cast<const uint16_t*>(data), static_cast<size_t>(n), s, opts);
         default:
-            if (PyUnicode_4BYTE_DATA(s)[0] == 0xFEFF) break;
+            if (check_bom && PyUnicode_4BYTE_DATA(s)[0] == 0xFEFF) break;
             return run<uint32_t, false>(static_cast<const uint32_t*>(data), static_cast<size_t>(n), s, opts);
     }
     // A UCS1 str cannot hold U+FEFF, and a wider one is never empty.
@@ -131,7 +133,7 @@ PyObject* parse_bytes(const uint8_t* b, size_t n, const Options& opts) {
                                           static_cast<Py_ssize_t>(n - skip), "surrogatepass"));
     if (!s) return nullptr;
     if (PyUnicode_GET_LENGTH(s.get()) == 0) return run<uint8_t, false>(nullptr, 0, s.get(), opts);
-    return parse_str(s.get(), opts);
+    return parse_str(s.get(), opts, false);
 }
 
 }  // namespace
@@ -184,7 +186,7 @@ PyObject* loads(PyObject*, PyObject* const* args, Py_ssize_t nargs, PyObject* kw
 
     if (is_str) {
         if (PyUnicode_GET_LENGTH(s) == 0) return run<uint8_t, false>(nullptr, 0, s, opts);
-        return parse_str(s, opts);
+        return parse_str(s, opts, true);
     }
     if (is_bytes)
         return parse_bytes(reinterpret_cast<const uint8_t*>(PyBytes_AS_STRING(s)),
