@@ -30,7 +30,7 @@ int find_kw(PyObject* kwname, PyObject* const* names, int n) {
 // CPython's small-object allocator (blocks up to 512 bytes): most documents a server
 // dumps are small, and the system allocator costs several hundred instructions more.
 template <class W>
-constexpr size_t kInitialCapacity = W::kUnicode ? 256 : 400;
+constexpr size_t kInitialCapacity = W::kUnicode ? 192 : 400;
 
 template <class W, bool kJson>
 PyObject* run(PyObject* obj, const Options& opt) {

@@ -467,8 +467,9 @@ private:
             if (static_cast<size_t>(kind) > sizeof(C)) return nullptr;
             const void* data = PyUnicode_DATA(o);
             if (kind == PyUnicode_1BYTE_KIND) {
+                // The first non-ASCII char moves the buffer: the general path does that.
                 if constexpr (sizeof(C) == 1)
-                    if (!PyUnicode_IS_ASCII(o)) w_.saw_latin1();
+                    if (!PyUnicode_IS_ASCII(o) && !w_.has_latin1()) return nullptr;
                 done = detail::copy_run(p + 1, static_cast<const uint8_t*>(data), n);
             } else if constexpr (sizeof(C) >= 2) {
                 if (kind == PyUnicode_2BYTE_KIND) done = detail::copy_run(p + 1, static_cast<const uint16_t*>(data), n);

@@ -11,6 +11,7 @@ namespace rjson::encode {
 enum class StrOut {
     ascii,  // dumps(ensure_ascii=True): everything outside 0x20..0x7E escaped
     utf8,   // dumpb: UTF-8, surrogates rejected
+    chars,  // dumps(ensure_ascii=False): code points as they are, only JSON's escapes
 };
 
 namespace detail {
@@ -78,7 +79,7 @@ constexpr Expansion expand(uint32_t c) {
             e.bytes[5] = kHex[c & 0xF];
             e.len = 6;
         }
-    } else if (c < 0x80) {
+    } else if (c < 0x80 || kOut == StrOut::chars) {
         e.bytes[0] = static_cast<char>(c);
         e.len = 1;
     } else {  // UTF-8 of U+0080..U+00FF
@@ -243,8 +244,22 @@ bool put_unicode_body(UnicodeWriter& w, const In* src, size_t n) {
                 size_t done = copy_run(out, src + i, m - i);
                 out += done;
                 i += done;
-                while (i < m && !(src[i] >= 0x20 && src[i] != '"' && src[i] != '\\'))
-                    out = put_json_escape(out, src[i++]);
+                // As put_str_body: a short stretch through the table after each stop.
+                size_t dense_end = i + kDenseStretch < m ? i + kDenseStretch : m;
+                for (; i < dense_end; ++i) {
+                    uint32_t c = src[i];
+                    if (sizeof(In) > 1 && c >= 0x100) {
+                        *out++ = static_cast<Out>(c);
+                        continue;
+                    }
+                    const Expansion& e = kExpansions<StrOut::chars>.table[c];
+                    if constexpr (sizeof(Out) == 1) {
+                        std::memcpy(out, &e, sizeof e);
+                    } else {
+                        for (size_t k = 0; k < sizeof e.bytes; ++k) out[k] = static_cast<uint8_t>(e.bytes[k]);
+                    }
+                    out += e.len;
+                }
             }
         } else {
             for (; i < m; ++i) *out++ = src[i];
@@ -263,7 +278,7 @@ bool put_unicode(UnicodeWriter& w, PyObject* s) {
     size_t n = static_cast<size_t>(PyUnicode_GET_LENGTH(s));
     int kind = PyUnicode_KIND(s);
     if (!w.widen_to(kind)) return false;
-    if (kind == PyUnicode_1BYTE_KIND && !PyUnicode_IS_ASCII(s)) w.saw_latin1();
+    if (kind == PyUnicode_1BYTE_KIND && !PyUnicode_IS_ASCII(s) && !w.saw_latin1()) return false;
     const void* data = PyUnicode_DATA(s);
     auto* u1 = static_cast<const uint8_t*>(data);
     auto* u2 = static_cast<const uint16_t*>(data);

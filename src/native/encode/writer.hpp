@@ -93,20 +93,26 @@ private:
 // str output of whatever kind the content needs (dumps with ensure_ascii=False). The
 // buffer starts one byte per char and is widened, once per step, when a str of a wider
 // kind arrives; the result is made with the narrowest kind that holds every char.
+//
+// While everything written is ASCII (the common case), the buffer is the data of an
+// ASCII str object that becomes the result, as ByteWriter does: no copy at the end.
+// The first non-ASCII char moves the content to a plain buffer, copied into a str of
+// the right kind by finish().
 class UnicodeWriter {
 public:
     static constexpr bool kUnicode = true;
 
     UnicodeWriter() = default;
     UnicodeWriter(const UnicodeWriter&) = delete;
-    ~UnicodeWriter() { PyMem_Free(buf_); }
+    ~UnicodeWriter() {
+        if (str_) Py_DECREF(str_);
+        else PyMem_Free(buf_);
+    }
 
     bool init(size_t capacity) {
-        buf_ = static_cast<uint8_t*>(PyMem_Malloc(capacity + simd::kStoreSlack));
-        if (!buf_) {
-            PyErr_NoMemory();
-            return false;
-        }
+        str_ = PyUnicode_New(static_cast<Py_ssize_t>(capacity + simd::kStoreSlack), 127);
+        if (!str_) return false;
+        buf_ = static_cast<uint8_t*>(PyUnicode_DATA(str_));
         cap_ = capacity;
         return true;
     }
@@ -118,7 +124,12 @@ public:
     template <class C> C* lim() const { return reinterpret_cast<C*>(buf_) + cap_; }
     template <class C> void set_cur(C* p) { len_ = static_cast<size_t>(p - reinterpret_cast<C*>(buf_)); }
     void advance(size_t n) { len_ += n; }
-    void saw_latin1() { latin1_ = true; }
+    bool has_latin1() const { return latin1_; }
+    // Call before writing a char in 0x80..0xFF to a one-byte buffer.
+    bool saw_latin1() {
+        latin1_ = true;
+        return !str_ || leave_str();
+    }
 
     // Room for n more chars past length(); may move the buffer.
     RJSON_INLINE bool reserve(size_t n) {
@@ -151,7 +162,9 @@ public:
 
 private:
     bool grow(size_t n);
+    bool leave_str();  // from the ASCII str object to a plain buffer
 
+    PyObject* str_ = nullptr;  // the ASCII str whose data buf_ is, until a non-ASCII char
     uint8_t* buf_ = nullptr;
     size_t cap_ = 0;  // in chars, not counting the slack
     size_t len_ = 0;
