@@ -15,13 +15,16 @@
 #include <cstdint>
 #include <cstring>
 
+#include <x86intrin.h>  // _addcarry_u64 / _subborrow_u64: plain adc / sbb, any x86-64
+
 #include "encode/float_table.hpp"
 
 namespace rjson::encode {
 
 __extension__ typedef unsigned __int128 uint128_t;
 
-// v = significand * 10^exponent, significand < 10^17 (it may end in zeros).
+// v = significand * 10^exponent, significand < 10^17 (it may end in zeros); at least
+// 10^15 unless v is subnormal or an integer below 2^53.
 struct DecimalFloat {
     uint64_t significand;
     int exponent;
@@ -48,15 +51,42 @@ inline int floor_log2_pow10(int n) {
     return static_cast<int>((n * float_table::kLog2Pow10Mul) >> float_table::kLog2Pow10Shift);
 }
 
-// floor(x * G / 2^128) with its lowest bit set when the exact product x * 10^-k * 2^q
-// that it stands for is not an integer (see the table generator for the proof).
-inline uint64_t scaled_round_to_odd(const float_table::Pow10& g, uint64_t x) {
+// A 192-bit value: w2 is the integer part of (G * x) / 2^128, w1 and w0 the fraction.
+struct Product {
+    uint64_t w0, w1, w2;
+};
+
+inline Product multiply(const float_table::Pow10& g, uint64_t x) {
     uint128_t lo = static_cast<uint128_t>(g.lo) * x;
     uint128_t mid = static_cast<uint128_t>(g.hi) * x + static_cast<uint64_t>(lo >> 64);
-    uint64_t integer = static_cast<uint64_t>(mid >> 64);
-    uint64_t fraction_high = static_cast<uint64_t>(mid);
-    uint64_t fraction_low = static_cast<uint64_t>(lo);
-    return integer | ((fraction_high | (fraction_low >> float_table::kStickyBits)) != 0);
+    return {static_cast<uint64_t>(lo), static_cast<uint64_t>(mid), static_cast<uint64_t>(mid >> 64)};
+}
+
+// G << shift, shift in [1, 6] (never 0 or 64, so every shift below is defined).
+inline Product shifted(const float_table::Pow10& g, int shift) {
+    return {g.lo << shift, (g.hi << shift) | (g.lo >> (64 - shift)), g.hi >> (64 - shift)};
+}
+
+inline Product add(Product a, Product b) {
+    unsigned long long w0, w1, w2;
+    unsigned char c = _addcarry_u64(0, a.w0, b.w0, &w0);
+    c = _addcarry_u64(c, a.w1, b.w1, &w1);
+    _addcarry_u64(c, a.w2, b.w2, &w2);
+    return {w0, w1, w2};
+}
+
+inline Product subtract(Product a, Product b) {
+    unsigned long long w0, w1, w2;
+    unsigned char c = _subborrow_u64(0, a.w0, b.w0, &w0);
+    c = _subborrow_u64(c, a.w1, b.w1, &w1);
+    _subborrow_u64(c, a.w2, b.w2, &w2);
+    return {w0, w1, w2};
+}
+
+// The integer part with its lowest bit set when the exact value x * 2^q * 10^-k that
+// the product stands for is not an integer (see the table generator for the proof).
+inline uint64_t round_to_odd(Product p) {
+    return p.w2 | ((p.w1 | (p.w0 >> float_table::kStickyBits)) != 0);
 }
 
 }  // namespace float_detail
@@ -83,31 +113,42 @@ inline DecimalFloat shortest_decimal(uint64_t bits) {
     // Interval ends in units of 2^(q-2): the lower gap halves at a power of two.
     const bool regular = fraction != 0 || biased <= 1;
     const uint64_t cb = c << 2;
-    const uint64_t cbl = regular ? cb - 2 : cb - 1;
-    const uint64_t cbr = cb + 2;
+    // cbl = cb - 2 (cb - 1 at a power of two) and cbr = cb + 2, applied as shifts below.
     const int k = regular ? floor_log10_pow2(q) : floor_log10_three_quarters_pow2(q);
     const int h = q + floor_log2_pow10(-k) + 1;  // 2^q * 10^-k = 2^h * G / 2^128
     const float_table::Pow10& g = float_table::kPow10[k - float_table::kMinK];
-    const uint64_t vb = scaled_round_to_odd(g, cb << h);
-    const uint64_t vbl = scaled_round_to_odd(g, cbl << h);
-    const uint64_t vbr = scaled_round_to_odd(g, cbr << h);
+    // One multiplication; the interval ends differ from it by G * 2^h * (cb - cbl) and
+    // G * 2^h * (cbr - cb), which are shifts of G.
+    const Product pv = multiply(g, cb << h);
+    const uint64_t vb = round_to_odd(pv);
+    const uint64_t vbl = round_to_odd(subtract(pv, shifted(g, h + regular)));
+    const uint64_t vbr = round_to_odd(add(pv, shifted(g, h + 1)));
     const uint64_t excluded = c & 1;  // odd c: the interval's ends read back elsewhere
 
+    // The three outcomes below are chosen without branches: on mixed data each branch
+    // would be a coin toss, and a mispredicted one costs more than computing all three.
     const uint64_t s = vb >> 2;  // floor(v * 10^-k)
     // A multiple of 10^(k+1) in the interval: one digit fewer.
     const uint64_t s10 = s / 10;
     const uint64_t lower10 = s10 * 10;
     const bool lower10_in = vbl + excluded <= 4 * lower10;
     const bool upper10_in = 4 * (lower10 + 10) + excluded <= vbr;
-    if (lower10_in != upper10_in) return {s10 + upper10_in, k + 1};
+    const bool shorter = lower10_in != upper10_in;
 
+    // Else s or s + 1: the one inside the interval, or if both are, the nearer to v
+    // (a tie to the even one).
     const bool lower_in = vbl + excluded <= 4 * s;
     const bool upper_in = 4 * (s + 1) + excluded <= vbr;
-    if (lower_in != upper_in) return {s + upper_in, k};
-    // Both neighbours read back: the nearer to v, a tie to the even one.
     const uint64_t mid = 4 * s + 2;
-    const bool up = vb > mid || (vb == mid && (s & 1));
-    return {s + up, k};
+    const bool nearer_up = vb > mid || (vb == mid && (s & 1));
+    const bool one_in = lower_in != upper_in;
+    const bool up = (one_in & upper_in) | (!one_in & nearer_up);
+    // Both answers at the scale of s (the shorter one then ends in a zero): for a normal
+    // double that keeps the significand in [10^15, 10^17), which the writer relies on.
+    // Selected with a mask: GCC turns a ternary here into a branch.
+    const uint64_t take10 = uint64_t{0} - shorter;
+    const uint64_t chosen = ((lower10 + 10 * upper10_in) & take10) | ((s + up) & ~take10);
+    return {chosen, k};
 }
 
 }  // namespace rjson::encode

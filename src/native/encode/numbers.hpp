@@ -1,8 +1,10 @@
 // Number text: integers and shortest round-trip floats, written into a caller's buffer.
 // Pure C++: no Python here. The float digits come from float_format.hpp (the digits of
 // Python's repr); this file lays them out. write_double_std is the plain twin built on
-// std::to_chars, kept as the reference the tests compare the fast path with.
+// std::to_chars with a simple per-character layout: the reference the tests compare with.
 #pragma once
+#include <emmintrin.h>  // SSE2: the x86-64 baseline
+
 #include <array>
 #include <charconv>
 #include <cstdint>
@@ -13,7 +15,7 @@
 namespace rjson::encode {
 
 // Room a caller gives either writer: the longest text is "-1.2345678901234567e-308"
-// (24) or an int64, but the float layouts store whole 16- and 17-byte blocks past it.
+// (24) or an int64, but the float layouts store whole 16-byte blocks past it.
 inline constexpr size_t kMaxNumberChars = 40;
 
 inline char* write_int64(char* out, int64_t v) { return std::to_chars(out, out + 24, v).ptr; }
@@ -33,7 +35,12 @@ inline constexpr int kMaxFixedPoint = 16;
 
 namespace number_detail {
 
-inline constexpr uint64_t kAsciiZeros = 0x3030303030303030ull;  // "00000000"
+inline constexpr int kSigDigits = 17;  // every significand is scaled to exactly this many
+inline constexpr uint64_t kPow10[] = {  // 10^0 .. 10^17
+    1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
+    10000000000, 100000000000, 1000000000000, 10000000000000, 100000000000000,
+    1000000000000000, 10000000000000000, 100000000000000000,
+};
 
 // "00" "01" ... "99": two digits per lookup.
 inline constexpr std::array<char, 200> kDigitPairs = [] {
@@ -45,93 +52,78 @@ inline constexpr std::array<char, 200> kDigitPairs = [] {
     return t;
 }();
 
-// n < 10^8 as eight digit values 0..9 (not yet ASCII), most significant in the lowest
-// byte, so that the zero bytes at either end count leading and trailing zeros. Splits
-// n in 4+4, then 2+2+2+2, then 1+1 digits, every lane in one 64-bit register at once;
-// each x/100 and x/10 is a multiply-shift exact over the lane's range.
-inline uint64_t digit_bytes8(uint32_t n) {
-    uint64_t fours = (n / 10000) | (uint64_t{n % 10000} << 32);
-    uint64_t hundreds = ((fours * 5243) >> 19) & 0x0000007F0000007Full;  // x/100, x < 10^4
-    uint64_t pairs = hundreds | ((fours - hundreds * 100) << 16);
-    uint64_t tens = ((pairs * 103) >> 10) & 0x000F000F000F000Full;  // x/10, x < 100
-    return tens | ((pairs - tens * 10) << 8);
+// Loaded at offset 16 - p: 0xFF in bytes [0, p), 0 from p on.
+alignas(32) inline constexpr uint8_t kPrefixMask[32] = {
+    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+
+// Number of decimal digits of x > 0: bit length times log10(2), then one comparison.
+inline int decimal_length(uint64_t x) {
+    int guess = ((64 - __builtin_clzll(x)) * 1233) >> 12;  // 1233 / 4096 ~ log10(2)
+    return guess + (x >= kPow10[guess]);
 }
 
-// Decimal digits of a double, without leading or trailing zeros: digits[0, count).
-struct Digits {
-    // Digits start at buf + first (first <= 16); 17 positions, then slack that layout()
-    // reads as whole blocks (never past buf + 33) and never emits.
-    char buf[40];
-    int first;
-    int count;
-    const char* begin() const { return buf + first; }
-};
-
-// sig < 10^17, nonzero, as 17 positions (leading zeros), trimmed at both ends.
-inline void spell(uint64_t sig, Digits& d) {
-    constexpr uint64_t kE8 = 100000000, kE16 = kE8 * kE8;
-    uint64_t head = sig / kE16;
-    uint64_t rest = sig % kE16;
-    uint64_t a = digit_bytes8(static_cast<uint32_t>(rest / kE8));
-    uint64_t b = digit_bytes8(static_cast<uint32_t>(rest % kE8));
-    d.buf[0] = static_cast<char>('0' + head);
-    uint64_t ascii_a = a + kAsciiZeros, ascii_b = b + kAsciiZeros;
-    std::memcpy(d.buf + 1, &ascii_a, 8);
-    std::memcpy(d.buf + 9, &ascii_b, 8);
-    int lead = head ? 0 : a ? 1 + __builtin_ctzll(a) / 8 : 9 + __builtin_ctzll(b) / 8;
-    int trail = b ? __builtin_clzll(b) / 8 : a ? 8 + __builtin_clzll(a) / 8 : 16;
-    d.first = lead;
-    d.count = 17 - lead - trail;
+// The 16 digits of x < 10^16 as ASCII bytes, most significant first. Splits x in 8+8
+// digits (scalar), then, in both 64-bit lanes at once, 4+4, 2+2, 1+1, each quotient a
+// multiply-high that is exact over the lane's range.
+inline __m128i ascii16(uint64_t x) {
+    constexpr uint64_t kE8 = 100000000;
+    __m128i v = _mm_set_epi64x(static_cast<long long>(x % kE8), static_cast<long long>(x / kE8));
+    // x / 10^4 for x < 2^32: (x * 3518437209) >> 45.
+    __m128i hi4 = _mm_srli_epi64(_mm_mul_epu32(v, _mm_set1_epi32(static_cast<int>(3518437209u))), 45);
+    __m128i lo4 = _mm_sub_epi32(v, _mm_mul_epu32(hi4, _mm_set1_epi32(10000)));
+    __m128i fours = _mm_or_si128(hi4, _mm_slli_epi64(lo4, 32));  // 32-bit lanes < 10^4
+    // y / 100 for y < 10^4: (y * 5243) >> 19; the 16-bit halves above y are zero.
+    __m128i hi2 = _mm_srli_epi16(_mm_mulhi_epu16(fours, _mm_set1_epi32(5243)), 3);
+    __m128i lo2 = _mm_sub_epi16(fours, _mm_mullo_epi16(hi2, _mm_set1_epi32(100)));
+    __m128i pairs = _mm_or_si128(hi2, _mm_slli_epi32(lo2, 16));  // 16-bit lanes < 100
+    // z / 10 for z < 100: (z * 6554) >> 16.
+    __m128i tens = _mm_mulhi_epu16(pairs, _mm_set1_epi16(6554));
+    __m128i ones = _mm_sub_epi16(pairs, _mm_mullo_epi16(tens, _mm_set1_epi16(10)));
+    __m128i digits = _mm_or_si128(tens, _mm_slli_epi16(ones, 8));
+    return _mm_add_epi8(digits, _mm_set1_epi8('0'));
 }
 
 // "e+16", "e-07" (padded) or "e-7": |exp| <= 324.
-inline char* write_exponent(char* out, int exp, bool pad) {
+inline constexpr int kMaxExponent = 324;
+inline constexpr char* write_exponent(char* out, int exp, bool pad) {
     *out++ = 'e';
     *out++ = exp < 0 ? '-' : '+';
     unsigned mag = static_cast<unsigned>(exp < 0 ? -exp : exp);
-    if (mag >= 100) {
-        *out++ = static_cast<char>('0' + mag / 100);
-        mag %= 100;
-    } else if (mag < 10 && !pad) {
-        *out++ = static_cast<char>('0' + mag);
-        return out;
-    }
-    std::memcpy(out, &kDigitPairs[2 * mag], 2);
-    return out + 2;
+    if (mag >= 100) *out++ = static_cast<char>('0' + mag / 100);
+    if (mag >= 10 || pad) *out++ = static_cast<char>('0' + mag / 10 % 10);
+    *out++ = static_cast<char>('0' + mag % 10);
+    return out;
 }
 
-// Lays out digits (value = 0.DIGITS * 10^point) in the given style. Copies whole
-// blocks and then advances by the true length: the slack is within kMaxNumberChars.
-inline char* layout(char* out, const Digits& d, int point, FloatStyle style) {
-    const char* digits = d.begin();
-    const int n = d.count;
-    if (point >= style.min_fixed_point && point <= kMaxFixedPoint) {
-        if (point <= 0) {  // 0.000DIGITS
-            std::memcpy(out, "0.000000", 8);
-            std::memcpy(out + 2 - point, digits, 17);
-            return out + 2 - point + n;
+// Every exponent's text for one style, precomputed: bytes 0-4 the text, byte 7 its
+// length, so the writer stores one word (no divisions, no branches).
+struct ExponentTable {
+    uint64_t text[2 * kMaxExponent + 1];
+    constexpr explicit ExponentTable(bool pad) : text{} {
+        for (int e = -kMaxExponent; e <= kMaxExponent; ++e) {
+            char buf[8] = {};
+            auto len = static_cast<uint64_t>(write_exponent(buf, e, pad) - buf);
+            uint64_t word = len << 56;
+            for (int i = 0; i < 5; ++i) word |= static_cast<uint64_t>(static_cast<uint8_t>(buf[i])) << (8 * i);
+            text[e + kMaxExponent] = word;
         }
-        std::memcpy(out, digits, 17);
-        if (point < n) {  // DIG.ITS
-            std::memcpy(out + point + 1, digits + point, 16);
-            out[point] = '.';
-            return out + n + 1;
-        }
-        std::memcpy(out + n, "0000000000000000", 16);  // DIGITS000.0
-        std::memcpy(out + point, ".0", 2);
-        return out + point + 2;
     }
-    out[0] = digits[0];
-    out[1] = '.';
-    std::memcpy(out + 2, digits + 1, 16);
-    out += n > 1 ? n + 1 : 1;
-    return write_exponent(out, point - 1, style.pad_exponent);
+};
+inline constexpr ExponentTable kPaddedExponents{true};
+inline constexpr ExponentTable kShortExponents{false};
+
+inline char* put_exponent(char* out, int exp, bool pad) {
+    uint64_t word = (pad ? kPaddedExponents : kShortExponents).text[exp + kMaxExponent];
+    std::memcpy(out, &word, sizeof word);
+    return out + (word >> 56);
 }
 
 }  // namespace number_detail
 
 // Writes a finite double, shortest round trip, as Python's repr or orjson lays it out.
+// Stores whole 16-byte blocks, then returns the true end: see kMaxNumberChars.
 inline char* write_double(char* out, double v, FloatStyle style) {
+    using namespace number_detail;
     uint64_t bits;
     std::memcpy(&bits, &v, sizeof bits);
     if (bits >> 63) *out++ = '-';
@@ -140,37 +132,101 @@ inline char* write_double(char* out, double v, FloatStyle style) {
         return out + 3;
     }
     DecimalFloat dec = shortest_decimal(bits);
-    number_detail::Digits d;
-    number_detail::spell(dec.significand, d);
-    // The significand has 17 - first digits before its trimmed zeros: its point.
-    return number_detail::layout(out, d, 17 - d.first + dec.exponent, style);
+    // Scale to exactly 17 digits D0..D16 (zeros appended), so every layout below is a
+    // fixed set of stores: D0 alone, then D1..D16 as one 16-byte block.
+    uint64_t sig = dec.significand;
+    int point = dec.exponent + kSigDigits;  // value = 0.D0D1...D16 * 10^point
+    if (__builtin_expect(sig >= kPow10[kSigDigits - 2], 1)) {  // 16 or 17 digits: no branch
+        const bool short16 = sig < kPow10[kSigDigits - 1];
+        sig *= 1 + 9 * short16;  // not a ternary: GCC would branch on it
+        point -= short16;
+    } else {
+        const int len = decimal_length(sig);
+        sig *= kPow10[kSigDigits - len];
+        point -= kSigDigits - len;
+    }
+    const uint64_t head = sig / kPow10[kSigDigits - 1];
+    const __m128i tail = ascii16(sig - head * kPow10[kSigDigits - 1]);
+    const char head_char = static_cast<char>('0' + head);
+    // Significant digits: 17 minus the zeros ending the tail.
+    const unsigned zeros = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(tail, _mm_set1_epi8('0'))));
+    const int n = kSigDigits - __builtin_clz((~zeros << 16) | 0x8000u);
+
+    if (point >= style.min_fixed_point && point <= kMaxFixedPoint) {
+        if (point <= 0) {  // 0.000DIGITS
+            std::memcpy(out, "0.000000", 8);
+            out[2 - point] = head_char;
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 3 - point), tail);
+            return out + 2 - point + n;
+        }
+        out[0] = head_char;
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 1), tail);
+        if (point >= n) {  // DIGITS000.0: the 17 digits already end in the zeros
+            std::memcpy(out + point, ".0", 2);
+            return out + point + 2;
+        }
+        // DIG.ITS: bytes below point keep D0.., bytes above take D0.. shifted up one;
+        // built in a register, as reloading the bytes just stored would stall.
+        __m128i first16 = _mm_or_si128(_mm_slli_si128(tail, 1), _mm_cvtsi32_si128(static_cast<uint8_t>(head_char)));
+        __m128i below = _mm_loadu_si128(reinterpret_cast<const __m128i*>(kPrefixMask + 16 - point));
+        __m128i merged = _mm_or_si128(_mm_and_si128(below, first16), _mm_andnot_si128(below, _mm_slli_si128(first16, 1)));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 2), tail);  // D1..D16 at 2..17
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out), merged);
+        out[point] = '.';
+        return out + n + 1;
+    }
+    out[0] = head_char;
+    out[1] = '.';
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 2), tail);
+    out += n > 1 ? n + 1 : 1;
+    return put_exponent(out, point - 1, style.pad_exponent);
 }
 
-// The same text by way of std::to_chars: the reference for tests.
+// The same text by way of std::to_chars, laid out one character at a time: the
+// reference for tests, independent of the fast path's digits and its block stores.
 inline char* write_double_std(char* out, double v, FloatStyle style) {
     char sci[kMaxNumberChars];
     char* end = std::to_chars(sci, sci + sizeof sci, v, std::chars_format::scientific).ptr;
     // sci is "[-]D[.DDD]e(+|-)XX".
     const char* p = sci;
     if (*p == '-') *out++ = *p++;
-    number_detail::Digits d{};
-    int n = 0;
-    d.buf[n++] = *p++;
+    char digits[20];
+    int ndigits = 0;
+    digits[ndigits++] = *p++;
     if (*p == '.')
-        for (++p; *p != 'e'; ++p) d.buf[n++] = *p;
+        for (++p; *p != 'e'; ++p) digits[ndigits++] = *p;
     ++p;  // 'e'
     bool neg_exp = *p++ == '-';
     int exp = 0;
     for (; p < end; ++p) exp = exp * 10 + (*p - '0');
     if (neg_exp) exp = -exp;
-    if (d.buf[0] == '0') {
-        std::memcpy(out, "0.0", 3);
-        return out + 3;
+    int point = exp + 1;
+    if (digits[0] == '0') point = 1;  // zero: "0.0"
+
+    if (point >= style.min_fixed_point && point <= kMaxFixedPoint) {
+        if (point <= 0) {
+            *out++ = '0';
+            *out++ = '.';
+            for (int i = 0; i < -point; ++i) *out++ = '0';
+            for (int i = 0; i < ndigits; ++i) *out++ = digits[i];
+            return out;
+        }
+        for (int i = 0; i < ndigits || i < point; ++i) {
+            if (i == point) *out++ = '.';
+            *out++ = i < ndigits ? digits[i] : '0';
+        }
+        if (point >= ndigits) {
+            *out++ = '.';
+            *out++ = '0';
+        }
+        return out;
     }
-    std::memset(d.buf + n, '0', sizeof d.buf - n);
-    d.first = 0;
-    d.count = n;
-    return number_detail::layout(out, d, exp + 1, style);
+    *out++ = digits[0];
+    if (ndigits > 1) {
+        *out++ = '.';
+        for (int i = 1; i < ndigits; ++i) *out++ = digits[i];
+    }
+    return number_detail::write_exponent(out, exp, style.pad_exponent);
 }
 
 }  // namespace rjson::encode
