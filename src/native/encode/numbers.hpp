@@ -18,8 +18,6 @@ namespace rjson::encode {
 // (24) or an int64, but the float layouts store whole 16-byte blocks past it.
 inline constexpr size_t kMaxNumberChars = 40;
 
-inline char* write_int64(char* out, int64_t v) { return std::to_chars(out, out + 24, v).ptr; }
-inline char* write_uint64(char* out, uint64_t v) { return std::to_chars(out, out + 24, v).ptr; }
 
 // Where Python's repr and orjson differ in laying out the same digits.
 struct FloatStyle {
@@ -36,10 +34,11 @@ inline constexpr int kMaxFixedPoint = 16;
 namespace number_detail {
 
 inline constexpr int kSigDigits = 17;  // every significand is scaled to exactly this many
-inline constexpr uint64_t kPow10[] = {  // 10^0 .. 10^17
+inline constexpr uint64_t kPow10[] = {  // 10^0 .. 10^19
     1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
     10000000000, 100000000000, 1000000000000, 10000000000000, 100000000000000,
-    1000000000000000, 10000000000000000, 100000000000000000,
+    1000000000000000, 10000000000000000, 100000000000000000, 1000000000000000000,
+    10000000000000000000u,
 };
 
 // "00" "01" ... "99": two digits per lookup.
@@ -118,7 +117,41 @@ inline char* put_exponent(char* out, int exp, bool pad) {
     return out + (word >> 56);
 }
 
+// v < 100 as one or two digits: stores two bytes (the second past the end if v < 10).
+inline char* put_small(char* out, uint64_t v) {
+    std::memcpy(out, &kDigitPairs[2 * v + (v < 10)], 2);
+    return out + 1 + (v >= 10);
+}
+
 }  // namespace number_detail
+
+// Integers: pairs of digits from a table, the everyday sizes (below 10^4) without a
+// loop or a length computation. May store up to 2 bytes past the returned end.
+inline char* write_uint64(char* out, uint64_t v) {
+    using namespace number_detail;
+    if (v < 100) return put_small(out, v);
+    if (v < 10000) {
+        out = put_small(out, v / 100);
+        std::memcpy(out, &kDigitPairs[2 * (v % 100)], 2);
+        return out + 2;
+    }
+    char* end = out + decimal_length(v);
+    char* p = end;
+    while (v >= 100) {
+        p -= 2;
+        std::memcpy(p, &kDigitPairs[2 * (v % 100)], 2);
+        v /= 100;
+    }
+    if (v >= 10) std::memcpy(p - 2, &kDigitPairs[2 * v], 2);
+    else p[-1] = static_cast<char>('0' + v);
+    return end;
+}
+
+inline char* write_int64(char* out, int64_t v) {
+    *out = '-';
+    uint64_t mag = static_cast<uint64_t>(v);
+    return write_uint64(out + (v < 0), v < 0 ? 0 - mag : mag);
+}
 
 // Writes a finite double, shortest round trip, as Python's repr or orjson lays it out.
 // Stores whole 16-byte blocks, then returns the true end: see kMaxNumberChars.
