@@ -155,7 +155,7 @@ inline char* write_int64(char* out, int64_t v) {
 
 // Writes a finite double, shortest round trip, as Python's repr or orjson lays it out.
 // Stores whole 16-byte blocks, then returns the true end: see kMaxNumberChars.
-inline char* write_double(char* out, double v, FloatStyle style) {
+__attribute__((always_inline)) inline char* write_double(char* out, double v, FloatStyle style) {
     using namespace number_detail;
     uint64_t bits;
     std::memcpy(&bits, &v, sizeof bits);
