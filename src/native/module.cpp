@@ -20,6 +20,7 @@ PyMethodDef methods[] = {
      METH_FASTCALL | METH_KEYWORDS, "Serialize obj to compact UTF-8 JSON bytes (orjson.dumps conventions)."},
     {"loads", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(decode::loads)),
      METH_FASTCALL | METH_KEYWORDS, "Deserialize a JSON document (str, bytes, bytearray, memoryview), as json.loads does."},
+    {"_format_float", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(encode::format_float)), METH_FASTCALL, nullptr},
     {"simd_level", simd_level, METH_NOARGS, "The kernel level chosen at import: sse2, avx2 or avx512."},
     {nullptr, nullptr, 0, nullptr},
 };

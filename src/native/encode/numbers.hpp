@@ -1,18 +1,23 @@
 // Number text: integers and shortest round-trip floats, written into a caller's buffer.
-// Pure C++: no Python here. The digits come from std::to_chars (shortest round trip,
-// the same digits as Python's repr); this file only lays them out.
+// Pure C++: no Python here. The float digits come from float_format.hpp (the digits of
+// Python's repr); this file lays them out. write_double_std is the plain twin built on
+// std::to_chars with a simple per-character layout: the reference the tests compare with.
 #pragma once
+#include <emmintrin.h>  // SSE2: the x86-64 baseline
+
+#include <array>
 #include <charconv>
 #include <cstdint>
 #include <cstring>
 
+#include "encode/float_format.hpp"
+
 namespace rjson::encode {
 
-// Longest text either writer produces: "-1.2345678901234567e-308" and int64/uint64.
-inline constexpr size_t kMaxNumberChars = 32;
+// Room a caller gives either writer: the longest text is "-1.2345678901234567e-308"
+// (24) or an int64, but the float layouts store whole 16-byte blocks past it.
+inline constexpr size_t kMaxNumberChars = 40;
 
-inline char* write_int64(char* out, int64_t v) { return std::to_chars(out, out + 24, v).ptr; }
-inline char* write_uint64(char* out, uint64_t v) { return std::to_chars(out, out + 24, v).ptr; }
 
 // Where Python's repr and orjson differ in laying out the same digits.
 struct FloatStyle {
@@ -23,10 +28,196 @@ struct FloatStyle {
 inline constexpr FloatStyle kPythonRepr{-3, true};
 // orjson.dumps: fixed notation down to 1e-5, exponents unpadded.
 inline constexpr FloatStyle kOrjson{-4, false};
+// Largest decimal-point position written without an exponent (both styles): 1e16 is not.
+inline constexpr int kMaxFixedPoint = 16;
 
-// Writes a finite double. "point" below is the position of the decimal point relative
-// to the start of the digit string: 1.5 has digits "15" and point 1; 0.015 has point -1.
-inline char* write_double(char* out, double v, FloatStyle style) {
+namespace number_detail {
+
+inline constexpr int kSigDigits = 17;  // every significand is scaled to exactly this many
+inline constexpr uint64_t kPow10[] = {  // 10^0 .. 10^19
+    1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
+    10000000000, 100000000000, 1000000000000, 10000000000000, 100000000000000,
+    1000000000000000, 10000000000000000, 100000000000000000, 1000000000000000000,
+    10000000000000000000u,
+};
+
+// "00" "01" ... "99": two digits per lookup.
+inline constexpr std::array<char, 200> kDigitPairs = [] {
+    std::array<char, 200> t{};
+    for (int i = 0; i < 100; ++i) {
+        t[2 * i] = static_cast<char>('0' + i / 10);
+        t[2 * i + 1] = static_cast<char>('0' + i % 10);
+    }
+    return t;
+}();
+
+// Loaded at offset 16 - p: 0xFF in bytes [0, p), 0 from p on.
+alignas(32) inline constexpr uint8_t kPrefixMask[32] = {
+    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+
+// Number of decimal digits of x > 0: bit length times log10(2), then one comparison.
+inline int decimal_length(uint64_t x) {
+    int guess = ((64 - __builtin_clzll(x)) * 1233) >> 12;  // 1233 / 4096 ~ log10(2)
+    return guess + (x >= kPow10[guess]);
+}
+
+// The 16 digits of x < 10^16 as ASCII bytes, most significant first. Splits x in 8+8
+// digits (scalar), then, in both 64-bit lanes at once, 4+4, 2+2, 1+1, each quotient a
+// multiply-high that is exact over the lane's range.
+inline __m128i ascii16(uint64_t x) {
+    constexpr uint64_t kE8 = 100000000;
+    __m128i v = _mm_set_epi64x(static_cast<long long>(x % kE8), static_cast<long long>(x / kE8));
+    // x / 10^4 for x < 2^32: (x * 3518437209) >> 45.
+    __m128i hi4 = _mm_srli_epi64(_mm_mul_epu32(v, _mm_set1_epi32(static_cast<int>(3518437209u))), 45);
+    __m128i lo4 = _mm_sub_epi32(v, _mm_mul_epu32(hi4, _mm_set1_epi32(10000)));
+    __m128i fours = _mm_or_si128(hi4, _mm_slli_epi64(lo4, 32));  // 32-bit lanes < 10^4
+    // y / 100 for y < 10^4: (y * 5243) >> 19; the 16-bit halves above y are zero.
+    __m128i hi2 = _mm_srli_epi16(_mm_mulhi_epu16(fours, _mm_set1_epi32(5243)), 3);
+    __m128i lo2 = _mm_sub_epi16(fours, _mm_mullo_epi16(hi2, _mm_set1_epi32(100)));
+    __m128i pairs = _mm_or_si128(hi2, _mm_slli_epi32(lo2, 16));  // 16-bit lanes < 100
+    // z / 10 for z < 100: (z * 6554) >> 16.
+    __m128i tens = _mm_mulhi_epu16(pairs, _mm_set1_epi16(6554));
+    __m128i ones = _mm_sub_epi16(pairs, _mm_mullo_epi16(tens, _mm_set1_epi16(10)));
+    __m128i digits = _mm_or_si128(tens, _mm_slli_epi16(ones, 8));
+    return _mm_add_epi8(digits, _mm_set1_epi8('0'));
+}
+
+// "e+16", "e-07" (padded) or "e-7": |exp| <= 324.
+inline constexpr int kMaxExponent = 324;
+inline constexpr char* write_exponent(char* out, int exp, bool pad) {
+    *out++ = 'e';
+    *out++ = exp < 0 ? '-' : '+';
+    unsigned mag = static_cast<unsigned>(exp < 0 ? -exp : exp);
+    if (mag >= 100) *out++ = static_cast<char>('0' + mag / 100);
+    if (mag >= 10 || pad) *out++ = static_cast<char>('0' + mag / 10 % 10);
+    *out++ = static_cast<char>('0' + mag % 10);
+    return out;
+}
+
+// Every exponent's text for one style, precomputed: bytes 0-4 the text, byte 7 its
+// length, so the writer stores one word (no divisions, no branches).
+struct ExponentTable {
+    uint64_t text[2 * kMaxExponent + 1];
+    constexpr explicit ExponentTable(bool pad) : text{} {
+        for (int e = -kMaxExponent; e <= kMaxExponent; ++e) {
+            char buf[8] = {};
+            auto len = static_cast<uint64_t>(write_exponent(buf, e, pad) - buf);
+            uint64_t word = len << 56;
+            for (int i = 0; i < 5; ++i) word |= static_cast<uint64_t>(static_cast<uint8_t>(buf[i])) << (8 * i);
+            text[e + kMaxExponent] = word;
+        }
+    }
+};
+inline constexpr ExponentTable kPaddedExponents{true};
+inline constexpr ExponentTable kShortExponents{false};
+
+inline char* put_exponent(char* out, int exp, bool pad) {
+    uint64_t word = (pad ? kPaddedExponents : kShortExponents).text[exp + kMaxExponent];
+    std::memcpy(out, &word, sizeof word);
+    return out + (word >> 56);
+}
+
+// v < 100 as one or two digits: stores two bytes (the second past the end if v < 10).
+inline char* put_small(char* out, uint64_t v) {
+    std::memcpy(out, &kDigitPairs[2 * v + (v < 10)], 2);
+    return out + 1 + (v >= 10);
+}
+
+}  // namespace number_detail
+
+// Integers: pairs of digits from a table, the everyday sizes (below 10^4) without a
+// loop or a length computation. May store up to 2 bytes past the returned end.
+inline char* write_uint64(char* out, uint64_t v) {
+    using namespace number_detail;
+    if (v < 100) return put_small(out, v);
+    if (v < 10000) {
+        out = put_small(out, v / 100);
+        std::memcpy(out, &kDigitPairs[2 * (v % 100)], 2);
+        return out + 2;
+    }
+    char* end = out + decimal_length(v);
+    char* p = end;
+    while (v >= 100) {
+        p -= 2;
+        std::memcpy(p, &kDigitPairs[2 * (v % 100)], 2);
+        v /= 100;
+    }
+    if (v >= 10) std::memcpy(p - 2, &kDigitPairs[2 * v], 2);
+    else p[-1] = static_cast<char>('0' + v);
+    return end;
+}
+
+inline char* write_int64(char* out, int64_t v) {
+    *out = '-';
+    uint64_t mag = static_cast<uint64_t>(v);
+    return write_uint64(out + (v < 0), v < 0 ? 0 - mag : mag);
+}
+
+// Writes a finite double, shortest round trip, as Python's repr or orjson lays it out.
+// Stores whole 16-byte blocks, then returns the true end: see kMaxNumberChars.
+__attribute__((always_inline)) inline char* write_double(char* out, double v, FloatStyle style) {
+    using namespace number_detail;
+    uint64_t bits;
+    std::memcpy(&bits, &v, sizeof bits);
+    if (bits >> 63) *out++ = '-';
+    if ((bits << 1) == 0) {
+        std::memcpy(out, "0.0", 3);
+        return out + 3;
+    }
+    DecimalFloat dec = shortest_decimal(bits);
+    // Scale to exactly 17 digits D0..D16 (zeros appended), so every layout below is a
+    // fixed set of stores: D0 alone, then D1..D16 as one 16-byte block.
+    uint64_t sig = dec.significand;
+    int point = dec.exponent + kSigDigits;  // value = 0.D0D1...D16 * 10^point
+    if (__builtin_expect(sig >= kPow10[kSigDigits - 2], 1)) {  // 16 or 17 digits: no branch
+        const bool short16 = sig < kPow10[kSigDigits - 1];
+        sig *= 1 + 9 * short16;  // not a ternary: GCC would branch on it
+        point -= short16;
+    } else {
+        const int len = decimal_length(sig);
+        sig *= kPow10[kSigDigits - len];
+        point -= kSigDigits - len;
+    }
+    const uint64_t head = sig / kPow10[kSigDigits - 1];
+    const __m128i tail = ascii16(sig - head * kPow10[kSigDigits - 1]);
+    const char head_char = static_cast<char>('0' + head);
+    // Significant digits: 17 minus the zeros ending the tail.
+    const unsigned zeros = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(tail, _mm_set1_epi8('0'))));
+    const int n = kSigDigits - __builtin_clz((~zeros << 16) | 0x8000u);
+
+    if (point >= style.min_fixed_point && point <= kMaxFixedPoint) {
+        if (point <= 0) {  // 0.000DIGITS
+            std::memcpy(out, "0.000000", 8);
+            out[2 - point] = head_char;
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 3 - point), tail);
+            return out + 2 - point + n;
+        }
+        out[0] = head_char;
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 1), tail);
+        if (point >= n) {  // DIGITS000.0: the 17 digits already end in the zeros
+            std::memcpy(out + point, ".0", 2);
+            return out + point + 2;
+        }
+        // DIG.ITS: bytes below point keep D0.., bytes above take D0.. shifted up one;
+        // built in a register, as reloading the bytes just stored would stall.
+        __m128i first16 = _mm_or_si128(_mm_slli_si128(tail, 1), _mm_cvtsi32_si128(static_cast<uint8_t>(head_char)));
+        __m128i below = _mm_loadu_si128(reinterpret_cast<const __m128i*>(kPrefixMask + 16 - point));
+        __m128i merged = _mm_or_si128(_mm_and_si128(below, first16), _mm_andnot_si128(below, _mm_slli_si128(first16, 1)));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 2), tail);  // D1..D16 at 2..17
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out), merged);
+        out[point] = '.';
+        return out + n + 1;
+    }
+    out[0] = head_char;
+    out[1] = '.';
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 2), tail);
+    out += n > 1 ? n + 1 : 1;
+    return put_exponent(out, point - 1, style.pad_exponent);
+}
+
+// The same text by way of std::to_chars, laid out one character at a time: the
+// reference for tests, independent of the fast path's digits and its block stores.
+inline char* write_double_std(char* out, double v, FloatStyle style) {
     char sci[kMaxNumberChars];
     char* end = std::to_chars(sci, sci + sizeof sci, v, std::chars_format::scientific).ptr;
     // sci is "[-]D[.DDD]e(+|-)XX".
@@ -43,42 +234,32 @@ inline char* write_double(char* out, double v, FloatStyle style) {
     for (; p < end; ++p) exp = exp * 10 + (*p - '0');
     if (neg_exp) exp = -exp;
     int point = exp + 1;
+    if (digits[0] == '0') point = 1;  // zero: "0.0"
 
-    if (point >= style.min_fixed_point && point <= 16) {
+    if (point >= style.min_fixed_point && point <= kMaxFixedPoint) {
         if (point <= 0) {
             *out++ = '0';
             *out++ = '.';
-            std::memset(out, '0', static_cast<size_t>(-point));
-            out += -point;
-            std::memcpy(out, digits, static_cast<size_t>(ndigits));
-            return out + ndigits;
+            for (int i = 0; i < -point; ++i) *out++ = '0';
+            for (int i = 0; i < ndigits; ++i) *out++ = digits[i];
+            return out;
         }
-        if (point < ndigits) {
-            std::memcpy(out, digits, static_cast<size_t>(point));
-            out += point;
+        for (int i = 0; i < ndigits || i < point; ++i) {
+            if (i == point) *out++ = '.';
+            *out++ = i < ndigits ? digits[i] : '0';
+        }
+        if (point >= ndigits) {
             *out++ = '.';
-            std::memcpy(out, digits + point, static_cast<size_t>(ndigits - point));
-            return out + (ndigits - point);
+            *out++ = '0';
         }
-        std::memcpy(out, digits, static_cast<size_t>(ndigits));
-        out += ndigits;
-        std::memset(out, '0', static_cast<size_t>(point - ndigits));
-        out += point - ndigits;
-        *out++ = '.';
-        *out++ = '0';
         return out;
     }
     *out++ = digits[0];
     if (ndigits > 1) {
         *out++ = '.';
-        std::memcpy(out, digits + 1, static_cast<size_t>(ndigits - 1));
-        out += ndigits - 1;
+        for (int i = 1; i < ndigits; ++i) *out++ = digits[i];
     }
-    *out++ = 'e';
-    *out++ = exp < 0 ? '-' : '+';
-    unsigned mag = static_cast<unsigned>(exp < 0 ? -exp : exp);
-    if (mag < 10 && style.pad_exponent) *out++ = '0';
-    return std::to_chars(out, out + 4, mag).ptr;
+    return number_detail::write_exponent(out, exp, style.pad_exponent);
 }
 
 }  // namespace rjson::encode
