@@ -35,10 +35,18 @@ inline uintptr_t stack_floor() {
 }
 }  // namespace detail
 
-// True when the stack (which grows down here) is within kStackReserve of its end.
-inline bool stack_nearly_exhausted() {
-    uintptr_t here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
-    return here < detail::stack_floor();
-}
+// Made once per call (the thread-local lookup is not free in a shared library), then
+// asked at each nesting level: true when the stack, which grows down here, is within
+// kStackReserve of its end.
+class StackGuard {
+public:
+    StackGuard() : floor_(detail::stack_floor()) {}
+    bool nearly_exhausted() const {
+        return reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) < floor_;
+    }
+
+private:
+    uintptr_t floor_;
+};
 
 }  // namespace rjson

@@ -336,7 +336,7 @@ private:
     // text), and against kMaxDepth and the thread's remaining stack so that raising the
     // limit cannot overflow the C stack.
     bool enter(const char* what) {
-        if (RJSON_UNLIKELY(++depth_ > kMaxDepth || stack_nearly_exhausted())) {
+        if (RJSON_UNLIKELY(++depth_ > kMaxDepth || c_stack_.nearly_exhausted())) {
             --depth_;
             PyErr_Format(PyExc_RecursionError, "maximum recursion depth exceeded%s", what);
             return false;
@@ -491,6 +491,7 @@ private:
     const C* end_;
     PyObject* doc_;
     const Options& opts_;
+    StackGuard c_stack_;
     int depth_ = 0;
     ValueStack stack_;
     Scratch scratch_;

@@ -14,6 +14,7 @@
 #include "encode/options.hpp"
 #include "encode/strings.hpp"
 #include "encode/writer.hpp"
+#include "simd/short_strings.hpp"
 
 #if PY_VERSION_HEX < 0x030B0000
 #include <longintrepr.h>
@@ -286,7 +287,7 @@ private:
 
     bool enter_recursion() {
         if constexpr (kJson) {
-            if (++depth_ > kMaxDepth || stack_nearly_exhausted()) {
+            if (++depth_ > kMaxDepth || c_stack_.nearly_exhausted()) {
                 --depth_;
                 PyErr_SetString(PyExc_RecursionError, "maximum recursion depth exceeded while encoding a JSON object");
                 return false;
@@ -295,7 +296,7 @@ private:
                 --depth_;
                 return false;
             }
-        } else if (++depth_ > kOrjsonMaxDepth || stack_nearly_exhausted()) {
+        } else if (++depth_ > kOrjsonMaxDepth || c_stack_.nearly_exhausted()) {
             --depth_;
             PyErr_SetString(g.JSONEncodeError, "Recursion limit reached");
             return false;
@@ -460,7 +461,13 @@ private:
         size_t done;
         if constexpr (!W::kUnicode) {
             if (!PyUnicode_IS_COMPACT_ASCII(o)) return nullptr;
-            done = k.copy_plain_ascii(p + 1, static_cast<const uint8_t*>(PyUnicode_DATA(o)), n);
+            const auto* data = static_cast<const uint8_t*>(PyUnicode_DATA(o));
+            if (simd::short_readable(data, n)) {
+                if (!simd::copy_short_plain_ascii(p + 1, data, n)) return nullptr;
+                done = n;
+            } else {
+                done = k.copy_plain_ascii(p + 1, data, n);
+            }
         } else {
             if (!PyUnicode_IS_COMPACT(o)) return nullptr;
             int kind = PyUnicode_KIND(o);
@@ -470,7 +477,12 @@ private:
                 // The first non-ASCII char moves the buffer: the general path does that.
                 if constexpr (sizeof(C) == 1)
                     if (!PyUnicode_IS_ASCII(o) && !w_.has_latin1()) return nullptr;
-                done = detail::copy_run(p + 1, static_cast<const uint8_t*>(data), n);
+                // A plain ASCII one inline, as for byte output (DEL takes the general path).
+                if (sizeof(C) == 1 && PyUnicode_IS_ASCII(o) && simd::short_readable(data, n) &&
+                    simd::copy_short_plain_ascii(reinterpret_cast<uint8_t*>(p + 1), static_cast<const uint8_t*>(data), n))
+                    done = n;
+                else
+                    done = detail::copy_run(p + 1, static_cast<const uint8_t*>(data), n);
             } else if constexpr (sizeof(C) >= 2) {
                 if (kind == PyUnicode_2BYTE_KIND) done = detail::copy_run(p + 1, static_cast<const uint16_t*>(data), n);
                 else if constexpr (sizeof(C) == 4) done = detail::copy_run(p + 1, static_cast<const uint32_t*>(data), n);
@@ -800,6 +812,7 @@ private:
 
     W& w_;
     const Options& opt_;
+    StackGuard c_stack_;
     int depth_ = 0;
     int default_depth_ = 0;
     int level_ = 0;  // indentation level

@@ -17,6 +17,15 @@
 
 namespace rjson::simd::generic {
 
+// Reads that cannot fault: n bytes from p stay inside p's 4 KiB page. The tails of
+// kernels load a whole vector there and mask off the bytes past the end (which belong
+// to whatever else is on the page and are never used), instead of copying the tail to
+// the stack first. Each ISA's load_past_end is exempt from AddressSanitizer, which
+// would report the deliberate over-read.
+inline bool within_page(const void* p, size_t n) {
+    return (reinterpret_cast<uintptr_t>(p) & 4095) <= 4096 - n;
+}
+
 template <class C>
 inline bool is_plain(C c) { return c >= 0x20 && c != '"' && c != '\\'; }
 inline bool is_plain_ascii(uint8_t c) { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; }

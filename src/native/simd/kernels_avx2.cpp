@@ -13,7 +13,12 @@ struct Avx2 {
 
     static V load(const void* p) { return _mm256_loadu_si256(static_cast<const V*>(p)); }
     static void store(void* p, V v) { _mm256_storeu_si256(static_cast<V*>(p), v); }
+    __attribute__((no_sanitize_address)) static V load_past_end(const void* p) {
+        return _mm256_loadu_si256(static_cast<const V*>(p));
+    }
     static V load_partial(const void* p, size_t bytes) {
+        if (generic::within_page(p, kBytes))
+            return keep_first_bytes(load_past_end(p), bytes);
         alignas(32) uint8_t buf[32] = {};
         std::memcpy(buf, p, bytes);
         return _mm256_load_si256(reinterpret_cast<const V*>(buf));

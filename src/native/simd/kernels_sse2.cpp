@@ -12,7 +12,12 @@ struct Sse2 {
 
     static V load(const void* p) { return _mm_loadu_si128(static_cast<const V*>(p)); }
     static void store(void* p, V v) { _mm_storeu_si128(static_cast<V*>(p), v); }
+    __attribute__((no_sanitize_address)) static V load_past_end(const void* p) {
+        return _mm_loadu_si128(static_cast<const V*>(p));
+    }
     static V load_partial(const void* p, size_t bytes) {
+        if (generic::within_page(p, kBytes))
+            return keep_first_bytes(load_past_end(p), bytes);
         alignas(16) uint8_t buf[16] = {};
         std::memcpy(buf, p, bytes);
         return _mm_load_si128(reinterpret_cast<const V*>(buf));
