@@ -152,28 +152,53 @@ RJSON_INLINE size_t plain_run(uint8_t*& out, const C* src, size_t n) {
     }
 }
 
+// Where the char-by-char stretch after a kernel stop ends. After a short plain run the
+// text is escape-dense: a stretch through the table then costs no kernel call per
+// escape. After a long one, escapes are sparse: only the stopping char is handled
+// before the kernel runs again.
+RJSON_INLINE size_t stretch_end(size_t i, size_t run, size_t m) {
+    constexpr size_t kDenseStretch = 16;
+    size_t len = run < kDenseStretch ? kDenseStretch : 1;
+    return i + len < m ? i + len : m;
+}
+
 }  // namespace detail
 
-// Largest number of output bytes one source char can take, and how many chars are
-// done per reservation (so huge strings never reserve several times their size).
+// Largest number of output units one source char can take, and the fewest chars done
+// per reservation. Each chunk is as long as the room already there allows at the worst
+// case (so a huge string never reserves several times its size, and never forces a
+// growth its content does not need); put_str first reserves the plain size plus one
+// minimal chunk, so a long string grows the buffer once, not by repeated doubling
+// (each a copy of everything written so far).
 inline constexpr size_t kMaxBytesPerChar = 12;
-inline constexpr size_t kCharsPerChunk = 4096;
-inline constexpr size_t kDenseStretch = 16;
+inline constexpr size_t kMaxUnitsPerChar = 6;
+inline constexpr size_t kMinChunk = 256;
+
+// How many of the n chars left to do in one chunk, given the room in units; reserves
+// more when the room is short of a minimal chunk. Returns 0 on MemoryError.
+template <class W>
+RJSON_INLINE size_t chunk_chars(W& w, size_t n, size_t room, size_t units_per_char) {
+    size_t m = room / units_per_char;
+    if (m < kMinChunk && m < n) {
+        if (!w.reserve(kMinChunk * units_per_char)) return 0;
+        m = kMinChunk;
+    }
+    return m < n ? m : n;
+}
 
 // Writes the body of a JSON string (no quotes) to a byte writer. False on error, with
 // JSONEncodeError set for a surrogate in UTF-8 output, or MemoryError.
 template <StrOut kOut, class C, class W>
 bool put_str_body(W& w, const C* src, size_t n) {
     while (n) {
-        size_t m = n < kCharsPerChunk ? n : kCharsPerChunk;
-        if (!w.reserve(m * kMaxBytesPerChar)) return false;
+        size_t m = chunk_chars(w, n, w.room(), kMaxBytesPerChar);
+        if (!m) return false;
         uint8_t* out = w.pos();
         size_t i = 0;
         while (i < m) {
-            i += detail::plain_run<kOut>(out, src + i, m - i);
-            // After a stop, a short stretch char by char through the table: escape-dense
-            // text then costs no kernel call per escape, and sparse escapes little.
-            size_t dense_end = i + kDenseStretch < m ? i + kDenseStretch : m;
+            size_t run = detail::plain_run<kOut>(out, src + i, m - i);
+            i += run;
+            size_t dense_end = detail::stretch_end(i, run, m);
             for (; i < dense_end; ++i) {
                 uint32_t c = src[i];
                 if (sizeof(C) == 1 || c < 0x100) {
@@ -197,7 +222,7 @@ bool put_str_body(W& w, const C* src, size_t n) {
 template <StrOut kOut, class W>
 RJSON_INLINE bool put_str(W& w, PyObject* s) {
     size_t n = static_cast<size_t>(PyUnicode_GET_LENGTH(s));
-    if (!w.reserve(1)) return false;
+    if (!w.reserve(n + 2 + kMinChunk * kMaxBytesPerChar)) return false;
     w.put('"');
     bool ok;
     switch (PyUnicode_KIND(s)) {
@@ -235,8 +260,8 @@ RJSON_INLINE size_t copy_run(Out* dst, const In* src, size_t n) {
 template <bool kEscape, class Out, class In>
 bool put_unicode_body(UnicodeWriter& w, const In* src, size_t n) {
     while (n) {
-        size_t m = n < kCharsPerChunk ? n : kCharsPerChunk;
-        if (!w.reserve(m * 6)) return false;
+        size_t m = chunk_chars(w, n, w.room(), kMaxUnitsPerChar);
+        if (!m) return false;
         Out* out = w.cur<Out>();
         size_t i = 0;
         if constexpr (kEscape) {
@@ -244,8 +269,7 @@ bool put_unicode_body(UnicodeWriter& w, const In* src, size_t n) {
                 size_t done = copy_run(out, src + i, m - i);
                 out += done;
                 i += done;
-                // As put_str_body: a short stretch through the table after each stop.
-                size_t dense_end = i + kDenseStretch < m ? i + kDenseStretch : m;
+                size_t dense_end = stretch_end(i, done, m);
                 for (; i < dense_end; ++i) {
                     uint32_t c = src[i];
                     if (sizeof(In) > 1 && c >= 0x100) {
@@ -294,7 +318,7 @@ bool put_unicode(UnicodeWriter& w, PyObject* s) {
 }
 
 inline bool put_str(UnicodeWriter& w, PyObject* s) {
-    if (!w.reserve(1)) return false;
+    if (!w.reserve(static_cast<size_t>(PyUnicode_GET_LENGTH(s)) + 2 + kMinChunk * kMaxUnitsPerChar)) return false;
     w.put('"');
     if (!put_unicode<true>(w, s) || !w.reserve(1)) return false;
     w.put('"');

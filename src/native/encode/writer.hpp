@@ -41,6 +41,7 @@ public:
         return grow(n);
     }
     uint8_t* pos() const { return pos_; }
+    size_t room() const { return static_cast<size_t>(end_ - pos_); }
     void set_pos(uint8_t* p) { pos_ = p; }
     static constexpr int kind() { return 1; }
     template <class C> C* cur() const { static_assert(sizeof(C) == 1); return pos_; }
@@ -119,6 +120,7 @@ public:
 
     int kind() const { return kind_; }
     size_t length() const { return len_; }
+    size_t room() const { return cap_ - len_; }
     // Pointer to the next unit, typed by the current kind (C must match kind()).
     template <class C> C* cur() const { return reinterpret_cast<C*>(buf_) + len_; }
     template <class C> C* lim() const { return reinterpret_cast<C*>(buf_) + cap_; }
