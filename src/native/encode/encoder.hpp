@@ -10,56 +10,17 @@
 #include <type_traits>
 #include "common/py.hpp"
 #include "common/stack.hpp"
+#include "encode/errors.hpp"
 #include "encode/numbers.hpp"
+#include "encode/pyread.hpp"
+#include "encode/sort_keys.hpp"
 #include "encode/options.hpp"
 #include "encode/strings.hpp"
 #include "encode/writer.hpp"
 #include "simd/short_strings.hpp"
 
-#if PY_VERSION_HEX < 0x030B0000
-#include <longintrepr.h>
-#endif
 
 namespace rjson::encode {
-
-// A str must be "ready" before its kind and data are read; only 3.9-3.11 have
-// str objects that are not (made by deprecated wchar_t APIs).
-RJSON_INLINE bool str_ready(PyObject* s) {
-#if PY_VERSION_HEX < 0x030C0000
-    return PyUnicode_READY(s) == 0;
-#else
-    (void)s;
-    return true;
-#endif
-}
-
-// The value of an int that fits in 64 signed bits, read without a call where the
-// layout is known. Returns false (no error set) when it does not fit.
-RJSON_INLINE bool small_int_value(PyObject* o, int64_t* out) {
-#if PY_VERSION_HEX >= 0x030C0000
-    if (PyUnstable_Long_IsCompact(reinterpret_cast<PyLongObject*>(o))) {
-        *out = PyUnstable_Long_CompactValue(reinterpret_cast<PyLongObject*>(o));
-        return true;
-    }
-#else
-    Py_ssize_t size = Py_SIZE(o);
-    const digit* d = reinterpret_cast<PyLongObject*>(o)->ob_digit;
-    if (size >= -1 && size <= 1) {
-        *out = size * static_cast<int64_t>(d[0]);
-        return true;
-    }
-    if (size == 2 || size == -2) {
-        int64_t v = static_cast<int64_t>(d[0]) | (static_cast<int64_t>(d[1]) << PyLong_SHIFT);
-        *out = size < 0 ? -v : v;
-        return true;
-    }
-#endif
-    int overflow = 0;
-    long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
-    if (overflow) return false;
-    *out = v;
-    return true;
-}
 
 template <class W, bool kJson>
 class Encoder {
@@ -260,27 +221,6 @@ private:
             --default_depth_;
             return ok;
         }
-    }
-
-    // orjson's error when default raises: JSONEncodeError, caused by what it raised.
-    static void raise_default_failed(PyObject* o) {
-        PyObject* cause = take_exception();
-        PyErr_Format(g.JSONEncodeError, "Type is not JSON serializable: %s", Py_TYPE(o)->tp_name);
-        PyObject* exc = take_exception();
-        if (exc && cause) {
-            Py_INCREF(cause);
-            PyException_SetContext(exc, cause);
-            PyException_SetCause(exc, cause);
-        } else {
-            Py_XDECREF(cause);
-        }
-        if (exc) raise_exception(exc);
-    }
-
-    static void not_serializable(PyObject* o) {
-        Ref cls(PyObject_GetAttrString(o, "__class__"));
-        Ref name(cls ? PyObject_GetAttrString(cls.get(), "__name__") : nullptr);
-        if (name) PyErr_Format(PyExc_TypeError, "Object of type %S is not JSON serializable", name.get());
     }
 
     // ---- nesting: recursion limit and circular references ----
@@ -718,42 +658,6 @@ private:
             if (written) first = false;
         }
         return close('}');
-    }
-
-    // json sorts the (key, value) tuples. When every key is an exact str the keys
-    // decide alone (they are distinct), so compare them directly; otherwise let
-    // list.sort compare the tuples and raise what json raises for mixed keys.
-    static bool sort_items(PyObject* items) {
-        Py_ssize_t n = PyList_GET_SIZE(items);
-        PyObject** a = reinterpret_cast<PyListObject*>(items)->ob_item;
-        for (Py_ssize_t i = 0; i < n; ++i) {
-            PyObject* item = a[i];
-            if (!PyTuple_CheckExact(item) || PyTuple_GET_SIZE(item) != 2 ||
-                !PyUnicode_CheckExact(PyTuple_GET_ITEM(item, 0)) || !str_ready(PyTuple_GET_ITEM(item, 0)))
-                return PyList_Sort(items) == 0;
-        }
-        std::sort(a, a + n, [](PyObject* x, PyObject* y) {
-            return str_less(PyTuple_GET_ITEM(x, 0), PyTuple_GET_ITEM(y, 0));
-        });
-        return true;
-    }
-
-    // Code-point order, as str's < gives.
-    static bool str_less(PyObject* a, PyObject* b) {
-        int ka = PyUnicode_KIND(a), kb = PyUnicode_KIND(b);
-        Py_ssize_t na = PyUnicode_GET_LENGTH(a), nb = PyUnicode_GET_LENGTH(b);
-        if (ka == 1 && kb == 1) {
-            int c = std::memcmp(PyUnicode_1BYTE_DATA(a), PyUnicode_1BYTE_DATA(b), static_cast<size_t>(std::min(na, nb)));
-            return c < 0 || (c == 0 && na < nb);
-        }
-        const void* da = PyUnicode_DATA(a);
-        const void* db = PyUnicode_DATA(b);
-        Py_ssize_t n = std::min(na, nb);
-        for (Py_ssize_t i = 0; i < n; ++i) {
-            Py_UCS4 ca = PyUnicode_READ(ka, da, i), cb = PyUnicode_READ(kb, db, i);
-            if (ca != cb) return ca < cb;
-        }
-        return na < nb;
     }
 
     // One "key": value member. Returns 1 when written, 0 when skipped (skipkeys), -1
