@@ -26,7 +26,9 @@ template <class W, bool kJson>
 class Encoder {
 public:
     Encoder(W& w, const Options& opt) : w_(w), opt_(opt) {}
-    ~Encoder() { PyMem_Free(path_); }
+    ~Encoder() {
+        if (path_ != path_inline_) PyMem_Free(path_);
+    }
     Encoder(const Encoder&) = delete;
 
     bool encode(PyObject* o) { return value(o); }
@@ -260,12 +262,14 @@ private:
             }
         }
         if (path_len_ == path_cap_) {
-            size_t cap = path_cap_ ? path_cap_ * 2 : 32;
-            auto* p = static_cast<PyObject**>(PyMem_Realloc(path_, cap * sizeof(PyObject*)));
+            size_t cap = path_cap_ * 2;
+            auto* p = static_cast<PyObject**>(PyMem_Malloc(cap * sizeof(PyObject*)));
             if (!p) {
                 PyErr_NoMemory();
                 return false;
             }
+            std::memcpy(p, path_, path_len_ * sizeof(PyObject*));
+            if (path_ != path_inline_) PyMem_Free(path_);
             path_ = p;
             path_cap_ = cap;
         }
@@ -720,8 +724,10 @@ private:
     int depth_ = 0;
     int default_depth_ = 0;
     int level_ = 0;  // indentation level
-    PyObject** path_ = nullptr;
-    size_t path_len_ = 0, path_cap_ = 0;
+    // The path starts in the encoder itself: most documents nest only a few levels.
+    PyObject* path_inline_[32];
+    PyObject** path_ = path_inline_;
+    size_t path_len_ = 0, path_cap_ = 32;
 };
 
 }  // namespace rjson::encode
