@@ -125,16 +125,28 @@ inline char* put_small(char* out, uint64_t v) {
 
 }  // namespace number_detail
 
-// Integers: pairs of digits from a table, the everyday sizes (below 10^4) without a
+namespace number_detail {
+// 1 to 9999: one or two pairs. May store one byte past the returned end.
+inline char* put_upto4(char* out, uint64_t v) {
+    if (v < 100) return put_small(out, v);
+    out = put_small(out, v / 100);
+    std::memcpy(out, &kDigitPairs[2 * (v % 100)], 2);
+    return out + 2;
+}
+// Exactly four digits, leading zeros included.
+inline char* put4(char* out, uint64_t v) {
+    std::memcpy(out, &kDigitPairs[2 * (v / 100)], 2);
+    std::memcpy(out + 2, &kDigitPairs[2 * (v % 100)], 2);
+    return out + 4;
+}
+}  // namespace number_detail
+
+// Integers: pairs of digits from a table; below 10^8 as two groups of four, without a
 // loop or a length computation. May store up to 2 bytes past the returned end.
 inline char* write_uint64(char* out, uint64_t v) {
     using namespace number_detail;
-    if (v < 100) return put_small(out, v);
-    if (v < 10000) {
-        out = put_small(out, v / 100);
-        std::memcpy(out, &kDigitPairs[2 * (v % 100)], 2);
-        return out + 2;
-    }
+    if (v < 10000) return put_upto4(out, v);
+    if (v < 100000000) return put4(put_upto4(out, v / 10000), v % 10000);
     char* end = out + decimal_length(v);
     char* p = end;
     while (v >= 100) {
