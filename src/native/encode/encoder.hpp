@@ -28,6 +28,7 @@ public:
     Encoder(W& w, const Options& opt) : w_(w), opt_(opt) {}
     ~Encoder() {
         if (path_ != path_inline_) PyMem_Free(path_);
+        PyMem_Free(newlines_);
     }
     Encoder(const Encoder&) = delete;
 
@@ -292,13 +293,43 @@ private:
         return true;
     }
 
+    // '\n' and the indent of the current level. An ASCII indent is kept written out
+    // for every level reached ("\n" + indent * level is a prefix of newlines_), so a
+    // newline is one copy; others are written piece by piece.
     bool newline() {
+        if (opt_.indent.ascii) {
+            size_t n = 1 + static_cast<size_t>(level_) * opt_.indent.len;
+            if (n > 1 && n > newlines_len_ && !extend_newlines(n)) return false;
+            if (n == 1) {
+                if (!w_.reserve(1)) return false;
+                w_.put('\n');
+                return true;
+            }
+            if (!w_.reserve(n)) return false;
+            w_.put(newlines_, n);
+            return true;
+        }
         if (!w_.reserve(1)) return false;
         w_.put('\n');
         for (int i = 0; i < level_; ++i)
             if (!piece(opt_.indent)) return false;
         return true;
     }
+    RJSON_NOINLINE bool extend_newlines(size_t n) {
+        size_t cap = n * 2;
+        auto* p = static_cast<char*>(PyMem_Realloc(newlines_, cap));
+        if (!p) {
+            PyErr_NoMemory();
+            return false;
+        }
+        newlines_ = p;
+        newlines_[0] = '\n';
+        const size_t unit = opt_.indent.len;  // n > newlines_len_ >= 1 implies unit > 0
+        for (size_t i = 1; i + unit <= cap; i += unit) std::memcpy(newlines_ + i, opt_.indent.ascii, unit);
+        newlines_len_ = cap - (cap - 1) % unit;
+        return true;
+    }
+    size_t newline_len() const { return 1 + static_cast<size_t>(level_) * opt_.indent.len; }
 
     RJSON_INLINE bool open(char c) {
         if (!w_.reserve(1)) return false;
@@ -368,7 +399,8 @@ private:
     static constexpr size_t kLaneRoom = 64;  // units: a separator and the longest number
 
     bool lane_open() const {
-        if constexpr (kJson) return !opt_.pretty && opt_.item_sep.fits_padded() && opt_.key_sep.fits_padded();
+        if constexpr (kJson)
+            return opt_.item_sep.fits_padded() && opt_.key_sep.fits_padded() && (!opt_.pretty || opt_.indent.ascii);
         else return true;
     }
 
@@ -383,9 +415,25 @@ private:
     }
     template <class C>
     RJSON_INLINE C* lane_item_sep(C* p) const {
-        if constexpr (kJson) return put_ascii8(p, opt_.item_sep.padded, opt_.item_sep.len);
+        if constexpr (kJson) {
+            p = put_ascii8(p, opt_.item_sep.padded, opt_.item_sep.len);
+            if (opt_.pretty) {  // newline() has made newlines_ long enough for this level
+                size_t n = newline_len();
+                if (n == 1) *p = '\n';  // an empty indent (indent=0): newlines_ may not exist
+                else if constexpr (sizeof(C) == 1) std::memcpy(p, newlines_, n);
+                else for (size_t i = 0; i < n; ++i) p[i] = static_cast<uint8_t>(newlines_[i]);
+                p += n;
+            }
+            return p;
+        }
         *p = ',';
         return p + 1;
+    }
+    // Units a lane step may write before its scalar: the separator with any newline.
+    size_t lane_room_needed() const {
+        if constexpr (kJson)
+            if (opt_.pretty) return kLaneRoom + newline_len();
+        return kLaneRoom;
     }
     template <class C>
     RJSON_INLINE C* lane_key_sep(C* p) const {
@@ -484,9 +532,10 @@ private:
 
     template <class C>
     RJSON_INLINE bool lane_room(C*& p, C*& end) {
-        if (RJSON_LIKELY(static_cast<size_t>(end - p) >= kLaneRoom)) return true;
+        size_t need = lane_room_needed();
+        if (RJSON_LIKELY(static_cast<size_t>(end - p) >= need)) return true;
         w_.set_cur(p);
-        if (!w_.reserve(kLaneRoom)) return false;
+        if (!w_.reserve(need)) return false;
         p = w_.template cur<C>();
         end = w_.template lim<C>();
         return true;
@@ -549,7 +598,7 @@ private:
             if (!lane_room(p, end)) return Lane::error;
             C* q = nullptr;
             if (RJSON_LIKELY(PyUnicode_CheckExact(k))) q = lane_str(*first ? p : lane_item_sep(p), end, k);
-            if (q && static_cast<size_t>(end - q) >= kLaneRoom) {
+            if (q && static_cast<size_t>(end - q) >= lane_room_needed()) {
                 p = lane_key_sep(q);
                 *first = false;
                 if ((q = lane_value(p, end, v))) {
@@ -605,9 +654,10 @@ private:
         } else if (!push_marker(d)) {
             ok = false;
         } else {
-            ok = (kJson && (opt_.sort_keys || !PyDict_CheckExact(d) || (opt_.default_fn && !opt_.pretty)))
-                     ? dict_from_items(d)
-                     : dict_in_place(d);
+            if (kJson && opt_.sort_keys && PyDict_CheckExact(d)) ok = dict_sorted(d);
+            else if (kJson && (opt_.sort_keys || !PyDict_CheckExact(d) || (opt_.default_fn && !opt_.pretty)))
+                ok = dict_from_items(d);
+            else ok = dict_in_place(d);
             pop_marker();
         }
         leave_recursion();
@@ -621,7 +671,8 @@ private:
         Py_ssize_t pos = 0;
         PyObject *k, *v;
         bool first = true;
-        if (lane_open()) {
+        // (Under indent with a default=, the loop below checks for resizing as json's does.)
+        if (lane_open() && !(kJson && opt_.pretty && opt_.default_fn)) {
             bool first = true;
             return lane([&](auto* unit) { return lane_members<std::remove_pointer_t<decltype(unit)>>(d, &pos, &first); }) &&
                    close('}');
@@ -637,6 +688,51 @@ private:
             if (written) first = false;
         }
         return close('}');
+    }
+
+    // sort_keys on an exact dict whose keys are all exact str: the same order json's
+    // sorted items give (distinct str keys decide alone), from a snapshot of borrowed
+    // pairs made strong, without a tuple per item. Other keys go json's way below.
+    bool dict_sorted(PyObject* d) {
+        struct Pair {
+            PyObject* key;
+            PyObject* value;
+        };
+        constexpr Py_ssize_t kInline = 16;
+        Pair inline_pairs[kInline];
+        Py_ssize_t n = PyDict_GET_SIZE(d);
+        Pair* pairs = inline_pairs;
+        if (n > kInline && !(pairs = static_cast<Pair*>(PyMem_Malloc(static_cast<size_t>(n) * sizeof(Pair))))) {
+            PyErr_NoMemory();
+            return false;
+        }
+        Py_ssize_t count = 0, pos = 0;
+        PyObject *k, *v;
+        bool all_str = true;
+        while (count < n && PyDict_Next(d, &pos, &k, &v)) {
+            if (!PyUnicode_CheckExact(k) || !str_ready(k)) {
+                all_str = false;
+                break;
+            }
+            Py_INCREF(k);
+            Py_INCREF(v);
+            pairs[count++] = {k, v};
+        }
+        bool ok;
+        if (!all_str) {
+            ok = dict_from_items(d);
+        } else {
+            std::sort(pairs, pairs + count, [](const Pair& a, const Pair& b) { return str_less(a.key, b.key); });
+            ok = open('{');
+            for (Py_ssize_t i = 0; ok && i < count; ++i) ok = member(pairs[i].key, pairs[i].value, i == 0) >= 0;
+            ok = ok && close('}');
+        }
+        for (Py_ssize_t i = 0; i < count; ++i) {
+            Py_DECREF(pairs[i].key);
+            Py_DECREF(pairs[i].value);
+        }
+        if (pairs != inline_pairs) PyMem_Free(pairs);
+        return ok;
     }
 
     // json's way: a list of (key, value) items from items(), sorted when asked. Used
@@ -724,6 +820,8 @@ private:
     int depth_ = 0;
     int default_depth_ = 0;
     int level_ = 0;  // indentation level
+    char* newlines_ = nullptr;  // "\n" and the ASCII indent repeated (see newline())
+    size_t newlines_len_ = 0;
     // The path starts in the encoder itself: most documents nest only a few levels.
     PyObject* path_inline_[32];
     PyObject** path_ = path_inline_;
