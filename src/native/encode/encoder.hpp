@@ -587,14 +587,15 @@ private:
         return Lane::done;
     }
 
-    // Members of an exact dict, walked in place from table position *pos on.
-    template <class C>
-    Lane lane_members(PyObject* d, Py_ssize_t* pos, bool* first) {
+    // Members from next(&key, &value) until it returns false: an exact dict walked in
+    // place, or sort_keys' sorted pairs.
+    template <class C, class Next>
+    Lane lane_members(Next& next, bool* first) {
         const int kind = w_.kind();
         PyObject *k, *v;
         C* p = w_.template cur<C>();
         C* end = w_.template lim<C>();
-        while (PyDict_Next(d, pos, &k, &v)) {
+        while (next(&k, &v)) {
             if (!lane_room(p, end)) return Lane::error;
             C* q = nullptr;
             if (RJSON_LIKELY(PyUnicode_CheckExact(k))) q = lane_str(*first ? p : lane_item_sep(p), end, k);
@@ -674,7 +675,8 @@ private:
         // (Under indent with a default=, the loop below checks for resizing as json's does.)
         if (lane_open() && !(kJson && opt_.pretty && opt_.default_fn)) {
             bool first = true;
-            return lane([&](auto* unit) { return lane_members<std::remove_pointer_t<decltype(unit)>>(d, &pos, &first); }) &&
+            auto next = [&](PyObject** k, PyObject** v) { return PyDict_Next(d, &pos, k, v) != 0; };
+            return lane([&](auto* unit) { return lane_members<std::remove_pointer_t<decltype(unit)>>(next, &first); }) &&
                    close('}');
         }
         const Py_ssize_t size = PyDict_GET_SIZE(d);
@@ -724,7 +726,19 @@ private:
         } else {
             std::sort(pairs, pairs + count, [](const Pair& a, const Pair& b) { return str_less(a.key, b.key); });
             ok = open('{');
-            for (Py_ssize_t i = 0; ok && i < count; ++i) ok = member(pairs[i].key, pairs[i].value, i == 0) >= 0;
+            if (ok && lane_open()) {
+                Py_ssize_t i = 0;
+                bool first = true;
+                auto next = [&](PyObject** k, PyObject** v) {
+                    if (i == count) return false;
+                    *k = pairs[i].key;
+                    *v = pairs[i++].value;
+                    return true;
+                };
+                ok = lane([&](auto* unit) { return lane_members<std::remove_pointer_t<decltype(unit)>>(next, &first); });
+            } else {
+                for (Py_ssize_t i = 0; ok && i < count; ++i) ok = member(pairs[i].key, pairs[i].value, i == 0) >= 0;
+            }
             ok = ok && close('}');
         }
         for (Py_ssize_t i = 0; i < count; ++i) {
