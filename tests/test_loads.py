@@ -309,6 +309,19 @@ def test_whitespace_only_json_whitespace():
         assert_same("[1" + ws + "]")
 
 
+@pytest.mark.parametrize("n", [0, 1, 2, 15, 16, 17, 31, 32, 33, 40])
+def test_whitespace_runs(n):
+    # Runs around the 16-unit block of the run skipper, ending at every offset, at the
+    # document's end, and broken by a char that is not JSON whitespace.
+    for unit in (" ", "\t", "\n", "\r", " \n\t\r"):
+        ws = (unit * n)[:n]
+        for doc in ("[" + ws + "1" + ws + "," + ws + "2" + ws + "]" + ws, ws + "{" + ws + '"a"' + ws + ":" + ws + "[]}",
+                    "[1," + ws + "\x0b" + ws + "2]", "[" + ws, ws):
+            assert_same(doc)
+            assert_same(doc.encode())
+            assert_same(doc + "\u20ac")
+
+
 @SETTINGS
 @given(st.text(st.characters(min_codepoint=0, max_codepoint=0x10FFFF), max_size=300))
 def test_long_strings_all_kinds(s):

@@ -13,6 +13,7 @@
 #include "decode/key_cache.hpp"
 #include "decode/numbers.hpp"
 #include "decode/strings.hpp"
+#include "simd/inline.hpp"
 #include "simd/kernels.hpp"
 
 namespace rjson::decode {
@@ -119,11 +120,18 @@ public:
     }
 
 private:
-    static RJSON_INLINE bool is_ws(C c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+    // One compare for the common non-whitespace case, then a bit test.
+    static RJSON_INLINE bool is_ws(C c) {
+        constexpr uint64_t kWs = (1ull << ' ') | (1ull << '\t') | (1ull << '\n') | (1ull << '\r');
+        return c <= ' ' && ((kWs >> c) & 1);
+    }
 
+    // Compact documents have no whitespace and json.dumps' separators one space, so
+    // those two cases are checked inline; longer runs (indentation) go 16 at a time.
     RJSON_INLINE const C* skip_ws(const C* p) const {
-        while (p < end_ && is_ws(*p)) ++p;
-        return p;
+        if (RJSON_LIKELY(p < end_) && !is_ws(*p)) return p;
+        if (p < end_ && ++p < end_ && !is_ws(*p)) return p;
+        return simd::skip_ws_run(p, end_);
     }
 
     RJSON_NOINLINE PyObject* error(const char* msg, const C* at) {
