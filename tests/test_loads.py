@@ -79,8 +79,9 @@ def test_float_bit_patterns(bits):
     if math.isnan(x) or math.isinf(x):
         return
     for t in (repr(x), "%.17e" % x, "%.15g" % x, "%.25e" % x, float.hex(x) and "%.3f" % x):
-        y = rjson.loads(t)
-        assert type(y) is type(json.loads(t)) and struct.pack("<d", float(y)) == struct.pack("<d", float(t)), t
+        # json is the oracle: "%.15g" % -0.0 is "-0", which json reads as the int 0.
+        y, want = rjson.loads(t), json.loads(t)
+        assert type(y) is type(want) and struct.pack("<d", float(y)) == struct.pack("<d", float(want)), t
 
 
 @SETTINGS
@@ -140,6 +141,25 @@ def test_string_edges(doc):
 def test_utf8_edges(raw):
     assert_same(raw)
     assert_same(raw, rjson_doc=memoryview(raw))
+
+
+SEQUENCES = [b"\xc2\x80", b"\xc3\xa9", b"\xdf\xbf", b"\xe0\xa0\x80", b"\xe2\x82\xac", b"\xed\x9f\xbf",
+             b"\xed\xa0\x80", b"\xed\xbf\xbf", b"\xef\xbf\xbf", b"\xf0\x90\x80\x80", b"\xf0\x9f\x98\x80",
+             b"\xf4\x8f\xbf\xbf", b"\xc0\x80", b"\xc1\xbf", b"\xe0\x9f\xbf", b"\xf0\x8f\xbf\xbf",
+             b"\xf4\x90\x80\x80", b"\xf5\x80\x80\x80", b"\xf8\x88\x80\x80\x80", b"\x80", b"\xbf", b"\xc3",
+             b"\xe2\x82", b"\xf0\x9f\x98", b"\xc3\x28", b"\xe2\x28\xa1", b"\xf0\x28\x8c\xbc", b"\xff"]
+
+
+@pytest.mark.parametrize("seq", SEQUENCES)
+def test_utf8_sequences_in_context(seq):
+    # Each sequence at a string's start, middle and end, in short and long strings, next
+    # to escapes, and at the document's very end (where fewer than 4 bytes are left).
+    for pre, post in ((b"", b""), (b"ab", b"cd"), (b"\xc3\xa9" * 9, b"x" * 20), (b"\\n", b"\\t"),
+                      (b"\xe4\xb8\xad" * 7, b"\xf0\x9f\x98\x80" * 3)):
+        body = pre + seq + post
+        for doc in (b'"' + body + b'"', b'["' + body + b'", "' + body + b'", 1, 2]', b'{"' + body + b'": 0}'):
+            assert_same(doc)
+            assert_same(doc[:-1])
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"])
