@@ -209,34 +209,18 @@ private:
         return int_from_scan(s, n, r);
     }
 
-    // A string starting at the quote at p; p moves past the closing quote.
+    // A string starting at the quote at p; p moves past the closing quote. The common
+    // case (no escape, no control char) is one scan and one copy into the new str.
     template <bool kKey>
     RJSON_INLINE PyObject* parse_string(const C*& p) {
-        const C* quote = p;
         const C* s = p + 1;
-        const C* cur = s;
-        uint32_t seen = 0;
-        for (;;) {
-            uint32_t run_seen;
-            cur += scan_string(cur, static_cast<size_t>(end_ - cur), &run_seen);
-            seen |= run_seen;
-            if (RJSON_UNLIKELY(cur == end_)) return error("Unterminated string starting at", quote);
-            C c = *cur;
-            if (RJSON_LIKELY(c == '"')) break;
-            if (c == '\\') return parse_string_escaped(quote, s, cur, seen, p);
-            // A raw control char: an error, unless strict=False lets it through.
-            if (opts_.strict) return error("Invalid control character at", cur);
-            ++cur;
-        }
+        uint32_t seen;
+        const C* cur = s + scan_string(s, static_cast<size_t>(end_ - s), &seen);
+        if (RJSON_UNLIKELY(cur == end_ || *cur != '"')) return parse_string_slow(p, cur, seen);
         p = cur + 1;
         size_t n = static_cast<size_t>(cur - s);
         if constexpr (kUtf8) {
-            if (RJSON_UNLIKELY(seen >= 0x80)) {
-                scratch_.clear();
-                uint32_t cps = 0;
-                if (!decode_utf8(s, cur, scratch_, &cps)) return nullptr;
-                return make_str(scratch_.data(), scratch_.size(), cps);
-            }
+            if (RJSON_UNLIKELY(seen >= 0x80)) return str_from_utf8(s, cur, end_);
         }
         if constexpr (kKey) {
             if (seen < 0x80 && n <= KeyCache::kMaxLen) return key_cache.get(s, n);
@@ -256,87 +240,85 @@ private:
         return true;
     }
 
-    static int hex_value(C c) {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    }
-    // The 4 hex digits at h as a code unit, or -1.
+    // The 4 hex digits at h as a code unit, or a negative number.
     static int32_t hex4(const C* h) {
-        int32_t v = 0;
-        for (int i = 0; i < 4; ++i) {
-            int d = hex_value(h[i]);
-            if (d < 0) return -1;
-            v = (v << 4) | d;
-        }
-        return v;
+        auto digit = [](C c) -> int32_t { return c < 0x80 ? kHexDigit[c] : -1; };
+        int32_t a = digit(h[0]), b = digit(h[1]), c = digit(h[2]), d = digit(h[3]);
+        if ((a | b | c | d) < 0) return -1;
+        return (a << 12) | (b << 8) | (c << 4) | d;
     }
 
-    // The string's slow path, entered at its first backslash `cur`: decodes into the
-    // scratch buffer. Positions in errors follow scanstring_unicode exactly.
-    RJSON_NOINLINE PyObject* parse_string_escaped(const C* quote, const C* s, const C* cur, uint32_t seen,
-                                                   const C*& p) {
+    // A plain run this long in an escaped string goes to the vector scan; shorter ones
+    // (between escapes in escape-heavy text) are cheaper unit by unit.
+    static constexpr unsigned kScalarRun = 8;
+
+    // The string's slow path, entered at `cur`, the first unit that is not plain (after
+    // [p + 1, cur), whose OR is `seen`): decodes the whole string into the scratch
+    // buffer, escapes through a table and plain units one by one until a run gets long.
+    // Positions in errors follow scanstring_unicode exactly.
+    RJSON_NOINLINE PyObject* parse_string_slow(const C*& p, const C* cur, uint32_t seen) {
+        const C* quote = p;
         scratch_.clear();
         uint32_t cps = 0;
-        if (!append_run(s, cur, seen, &cps)) return nullptr;
+        if (!append_run(quote + 1, cur, seen, &cps)) return nullptr;
+        unsigned plain = 0;
         for (;;) {
-            // cur is at a backslash.
-            const C* next = cur + 1;
-            if (next == end_) return error("Unterminated string starting at", quote);
-            uint32_t c = *next;
-            if (c != 'u') {
-                switch (c) {
-                    case '"': case '\\': case '/': break;
-                    case 'b': c = '\b'; break;
-                    case 'f': c = '\f'; break;
-                    case 'n': c = '\n'; break;
-                    case 'r': c = '\r'; break;
-                    case 't': c = '\t'; break;
-                    default: return error("Invalid \\escape", cur);
-                }
-                cur = next + 1;
-            } else {
-                const C* h = next + 1;
-                // json wants at least one char after the 4 digits (the closing quote).
-                if (end_ - h <= 4) return error("Invalid \\uXXXX escape", next);
-                int32_t v = hex4(h);
-                if (v < 0) return error("Invalid \\uXXXX escape", next);
-                cur = h + 4;
-                c = static_cast<uint32_t>(v);
-                // A high surrogate followed by an escaped low one is one char; anything
-                // else after it leaves it lone (and is parsed on its own next).
-                if (c >= 0xD800 && c <= 0xDBFF && end_ - cur > 6 && cur[0] == '\\' && cur[1] == 'u') {
-                    int32_t lo = hex4(cur + 2);
-                    if (lo < 0) return error("Invalid \\uXXXX escape", cur + 1);
-                    if (lo >= 0xDC00 && lo <= 0xDFFF) {
-                        c = 0x10000 + (((c - 0xD800) << 10) | static_cast<uint32_t>(lo - 0xDC00));
-                        cur += 6;
+            if (RJSON_UNLIKELY(cur == end_)) return error("Unterminated string starting at", quote);
+            uint32_t c = *cur;
+            if (c == '"') break;
+            if (c == '\\') {
+                plain = 0;
+                const C* next = cur + 1;
+                if (next == end_) return error("Unterminated string starting at", quote);
+                c = *next;
+                if (c != 'u') {
+                    c = c < 0x80 ? kEscaped[c] : 0;
+                    if (!c) return error("Invalid \\escape", cur);
+                    cur = next + 1;
+                } else {
+                    const C* h = next + 1;
+                    // json wants at least one char after the 4 digits (the closing quote).
+                    if (end_ - h <= 4) return error("Invalid \\uXXXX escape", next);
+                    int32_t v = hex4(h);
+                    if (v < 0) return error("Invalid \\uXXXX escape", next);
+                    cur = h + 4;
+                    c = static_cast<uint32_t>(v);
+                    // A high surrogate followed by an escaped low one is one char; anything
+                    // else after it leaves it lone (and is parsed on its own next).
+                    if (c >= 0xD800 && c <= 0xDBFF && end_ - cur > 6 && cur[0] == '\\' && cur[1] == 'u') {
+                        int32_t lo = hex4(cur + 2);
+                        if (lo < 0) return error("Invalid \\uXXXX escape", cur + 1);
+                        if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                            c = 0x10000 + (((c - 0xD800) << 10) | static_cast<uint32_t>(lo - 0xDC00));
+                            cur += 6;
+                        }
                     }
                 }
-            }
-            if (!scratch_.reserve(1)) return nullptr;
-            scratch_.push(c);
-            cps |= c;
-            // The run up to the next quote or backslash.
-            for (;;) {
+            } else if (RJSON_UNLIKELY(c < 0x20)) {
+                // A raw control char: an error, unless strict=False lets it through.
+                if (opts_.strict) return error("Invalid control character at", cur);
+                ++cur;
+            } else if (++plain >= kScalarRun) {
                 uint32_t run_seen;
                 const C* run = cur;
                 cur += scan_string(cur, static_cast<size_t>(end_ - cur), &run_seen);
                 if (!append_run(run, cur, run_seen, &cps)) return nullptr;
-                if (cur == end_) return error("Unterminated string starting at", quote);
-                C d = *cur;
-                if (d == '"') {
-                    p = cur + 1;
-                    return make_str(scratch_.data(), scratch_.size(), cps);
-                }
-                if (d == '\\') break;
-                if (opts_.strict) return error("Invalid control character at", cur);
-                if (!scratch_.reserve(1)) return nullptr;
-                scratch_.push(d);
+                plain = 0;
+                continue;
+            } else if (kUtf8 && c >= 0x80) {
+                int len = utf8_sequence(reinterpret_cast<const uint8_t*>(cur),
+                                        reinterpret_cast<const uint8_t*>(end_), &c);
+                if (!len) return nullptr;  // invalid UTF-8: the caller re-decodes
+                cur += len;
+            } else {
                 ++cur;
             }
+            if (!scratch_.reserve(1)) return nullptr;
+            scratch_.push(c);
+            cps |= c;
         }
+        p = cur + 1;
+        return make_str(scratch_.data(), scratch_.size(), cps);
     }
 
     // Containers count against the recursion limit as json's do (same RecursionError

@@ -36,4 +36,50 @@ inline const C* skip_ws_run(const C* p, const C* end) {
     return p;
 }
 
+// The number of chars in the UTF-8 [s, e) (every byte that is not a continuation,
+// 0x80..0xBF, starts one) and, in *top, its largest byte. Bytes up to `readable` may
+// be loaded (and ignored), so that a short tail is one masked block, not a loop.
+inline size_t utf8_length(const uint8_t* s, const uint8_t* e, const uint8_t* readable, uint8_t* top) {
+    size_t total = static_cast<size_t>(e - s), conts = 0;
+#if defined(__SSE2__)
+    // Continuations are the bytes below -64 as signed; each compare lane (0 or -1) is
+    // masked to 0 or 1 and summed by psadbw (popcnt is not in the x86-64 baseline).
+    __m128i mx = _mm_setzero_si128(), sums = _mm_setzero_si128();
+    const __m128i kContLimit = _mm_set1_epi8(-0x40), kOne = _mm_set1_epi8(1);
+    auto count = [&](__m128i v) {
+        __m128i cont = _mm_and_si128(_mm_cmplt_epi8(v, kContLimit), kOne);
+        sums = _mm_add_epi64(sums, _mm_sad_epu8(cont, _mm_setzero_si128()));
+    };
+    for (; e - s >= 16; s += 16) {
+        __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
+        mx = _mm_max_epu8(mx, v);
+        count(v);
+    }
+    if (s < e && readable - s >= 16) {
+        // The tail's lanes are those below k: keep them, zero the others.
+        static const int8_t kLane[32] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+        __m128i lanes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(kLane));
+        __m128i keep = _mm_cmplt_epi8(lanes, _mm_set1_epi8(static_cast<char>(e - s)));
+        __m128i v = _mm_and_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s)), keep);
+        mx = _mm_max_epu8(mx, v);
+        count(v);
+        s = e;
+    }
+    conts = static_cast<size_t>(_mm_cvtsi128_si64(sums) + _mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums)));
+    mx = _mm_max_epu8(mx, _mm_srli_si128(mx, 8));
+    mx = _mm_max_epu8(mx, _mm_srli_si128(mx, 4));
+    mx = _mm_max_epu8(mx, _mm_srli_si128(mx, 2));
+    mx = _mm_max_epu8(mx, _mm_srli_si128(mx, 1));
+    uint8_t m = static_cast<uint8_t>(_mm_cvtsi128_si32(mx));
+#else
+    uint8_t m = 0;
+#endif
+    for (; s < e; ++s) {
+        conts += static_cast<int8_t>(*s) < -0x40;
+        m = *s > m ? *s : m;
+    }
+    *top = m;
+    return total - conts;
+}
+
 }  // namespace rjson::simd
