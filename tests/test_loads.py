@@ -296,6 +296,26 @@ def test_key_cache_compares_bytes():
     assert hash(next(iter(d))) == hash("abc")
 
 
+@pytest.mark.parametrize("n", range(0, 70))
+def test_key_and_string_lengths(n):
+    # Keys that share their first and last 8 chars and differ in the middle (the cache
+    # matches by length and those words), strings around the 32-byte inline scan, and
+    # both at the very end of the document (where fewer than 8 or 32 bytes remain).
+    mid = ["x" * n, ("ab" * n)[:n]] + [("x" * n)[:i] + "y" + ("x" * n)[i + 1:] for i in (n // 2, n - 1) if n]
+    for wide in ("", "\u20ac", "\U0001f600"):
+        keys = ["a" * 8 + m + "b" * 8 for m in mid] + mid + [m + wide for m in mid]
+        doc = json.dumps({k: k for k in keys}, ensure_ascii=False)
+        for _ in range(2):
+            assert_same(doc)
+            assert_same(doc.encode())
+        for k in keys:
+            for tail in ("", "\u00e9", "\\n", "\x01"):
+                s = json.dumps(k + tail, ensure_ascii=False)
+                for d in (s, "{" + s + ":" + s + "}", "[" + s + "]"):
+                    assert_same(d)
+                    assert_same(d.encode())
+
+
 @pytest.mark.parametrize("depth", [10, 500, 990])
 def test_nesting_within_limit(depth):
     assert_same("[" * depth + "]" * depth)

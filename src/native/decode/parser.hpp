@@ -215,7 +215,26 @@ private:
     RJSON_INLINE PyObject* parse_string(const C*& p) {
         const C* s = p + 1;
         uint32_t seen;
-        const C* cur = s + scan_string(s, static_cast<size_t>(end_ - s), &seen);
+        const C* cur;
+        if constexpr (sizeof(C) == 1) {
+            if (RJSON_LIKELY(end_ - s >= 32)) {
+                // Any byte >= 0x80 stands for the lot: only "ASCII or not" is used for
+                // bytes (UTF-8 is re-read) and for a UCS1 str (kind 1 either way).
+                bool high;
+                unsigned k = simd::scan_string32(s, &high);
+                cur = s + k;
+                if (RJSON_UNLIKELY(k == 32)) {
+                    uint32_t more;
+                    cur += scan_string(cur, static_cast<size_t>(end_ - cur), &more);
+                    high |= more >= 0x80;
+                }
+                seen = high ? 0xFF : 0;
+            } else {
+                cur = s + scan_string(s, static_cast<size_t>(end_ - s), &seen);
+            }
+        } else {
+            cur = s + scan_string(s, static_cast<size_t>(end_ - s), &seen);
+        }
         if (RJSON_UNLIKELY(cur == end_ || *cur != '"')) return parse_string_slow(p, cur, seen);
         p = cur + 1;
         size_t n = static_cast<size_t>(cur - s);
@@ -223,7 +242,7 @@ private:
             if (RJSON_UNLIKELY(seen >= 0x80)) return str_from_utf8(s, cur, end_);
         }
         if constexpr (kKey) {
-            if (seen < 0x80 && n <= KeyCache::kMaxLen) return key_cache.get(s, n);
+            if (seen < 0x80 && n <= KeyCache::kMaxLen) return key_cache.get(s, n, end_);
         }
         return make_str(s, n, seen);
     }

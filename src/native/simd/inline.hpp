@@ -36,6 +36,34 @@ inline const C* skip_ws_run(const C* p, const C* end) {
     return p;
 }
 
+// The first 32 bytes of a string's body at s (all readable): the index of the first
+// '"', '\\' or control byte (32 if none), and in *high whether a byte before it is
+// >= 0x80. Most keys and short values end here, without a kernel call; both blocks are
+// always looked at, so the string's length costs no mispredicted branch.
+inline unsigned scan_string32(const uint8_t* s, bool* high) {
+#if defined(__SSE2__)
+    auto stops = [](__m128i v) {
+        __m128i ctrl = _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8(static_cast<char>(0xE0))), _mm_setzero_si128());
+        __m128i stop = _mm_or_si128(ctrl, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                                       _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+        return static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(stop)));
+    };
+    __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
+    __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 16));
+    uint64_t stop = stops(a) | (stops(b) << 16) | (uint64_t{1} << 32);
+    uint64_t hi = static_cast<unsigned>(_mm_movemask_epi8(a)) | (static_cast<uint64_t>(_mm_movemask_epi8(b)) << 16);
+    unsigned k = static_cast<unsigned>(__builtin_ctzll(stop));
+    *high = (hi & ((uint64_t{1} << k) - 1)) != 0;
+    return k;
+#else
+    unsigned k = 0;
+    bool h = false;
+    for (; k < 32 && s[k] >= 0x20 && s[k] != '"' && s[k] != '\\'; ++k) h |= s[k] >= 0x80;
+    *high = h;
+    return k;
+#endif
+}
+
 // The number of chars in the UTF-8 [s, e) (every byte that is not a continuation,
 // 0x80..0xBF, starts one) and, in *top, its largest byte. Bytes up to `readable` may
 // be loaded (and ignored), so that a short tail is one masked block, not a loop.
