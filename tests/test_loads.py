@@ -106,6 +106,19 @@ def test_number_edges(doc):
     assert_same(f"[{doc}]")
 
 
+@pytest.mark.parametrize("digits", [d[:k] for d in ("1234567890123456789012", "9999999999999999999999", "0000000000")
+                                    for k in range(0, 23)] + ["01", "00", "10", "-", "--1", "+1", "1a", "0x1"])
+def test_number_words(digits):
+    # Every digit count around the 8-byte words of the short-int and digit scanners,
+    # each followed by every kind of terminator, with and without room for a word.
+    for sign in ("", "-"):
+        for after in ("", ",", "]", " ", ".", ".5", "e", "e5", "E-2", "x", "\n", "/"):
+            num = sign + digits + after
+            for doc in (num, "[" + num + "]", "[" + num + ", 123456789]", '{"a": ' + num + ', "b": 0}'):
+                assert_same(doc)
+                assert_same(doc.encode())
+
+
 def test_big_int_digit_limit():
     doc = "1" * 5000
     assert outcome(json.loads, doc)[0] == "ValueError"

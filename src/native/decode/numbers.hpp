@@ -21,19 +21,41 @@ struct NumberScan {
     int64_t exp10;          // the value is mantissa * 10^exp10 (when digits <= 19)
 };
 
-// Eight ASCII digits at p as their value, or -1 if they are not all digits. Little-endian
-// SWAR: validate with two masks, then combine pairs, quads and halves by multiplication.
-inline int64_t eight_digits(const uint8_t* p) {
-    uint64_t v;
-    std::memcpy(&v, p, 8);
-    if (((v & 0xF0F0F0F0F0F0F0F0ull) | (((v + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) >> 4)) !=
-        0x3333333333333333ull)
-        return -1;
-    v -= 0x3030303030303030ull;
-    v = (v * 10 + (v >> 8)) & 0x00FF00FF00FF00FFull;          // 4 two-digit values
-    v = (v * 100 + (v >> 16)) & 0x0000FFFF0000FFFFull;        // 2 four-digit values
-    v = (v * 10000 + (v >> 32)) & 0xFFFFFFFFull;              // 1 eight-digit value
-    return static_cast<int64_t>(v);
+// Digits in a word, little-endian SWAR. A byte is a digit when its high nibble is 3
+// and adding 6 keeps it so; the first non-digit is the lowest byte failing that (the
+// carries and borrows it causes only reach higher bytes, which callers discard).
+inline constexpr uint64_t kZeros = 0x3030303030303030ull;
+RJSON_INLINE uint64_t non_digit_bytes(uint64_t w) {
+    return ((w & 0xF0F0F0F0F0F0F0F0ull) ^ kZeros) | (((w + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) ^ kZeros);
+}
+// The value of the k leading digit bytes of w (1 <= k <= 8): moved to the top bytes
+// with zeros below, then pairs, quads and halves combined by multiplication.
+RJSON_INLINE uint64_t leading_digits(uint64_t w, unsigned k) {
+    uint64_t v = (w - kZeros) << (8 * (8 - k));
+    v = (v * 10 + (v >> 8)) & 0x00FF00FF00FF00FFull;
+    v = (v * 100 + (v >> 16)) & 0x0000FFFF0000FFFFull;
+    return (v * 10000 + (v >> 32)) & 0xFFFFFFFFull;
+}
+inline constexpr uint64_t kPow10u[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
+
+// A short int at p (bytes): "-?[1-9][0-9]{0,6}" or "-?0" followed by a char that
+// ends a number and does not make it a float. Returns its length and sets *value, or
+// returns 0 for anything else (longer, float, malformed: the general scanner's job).
+// p has at least 9 readable bytes.
+RJSON_INLINE size_t short_int(const uint8_t* p, long* value) {
+    bool negative = *p == '-';
+    const uint8_t* q = p + negative;
+    uint64_t w;
+    std::memcpy(&w, q, 8);
+    uint64_t non_digit = non_digit_bytes(w);
+    if (!non_digit) return 0;  // 8 digits or more
+    unsigned nd = static_cast<unsigned>(__builtin_ctzll(non_digit)) / 8;
+    if (nd == 0 || (nd > 1 && q[0] == '0')) return 0;
+    uint8_t next = q[nd];
+    if (next == '.' || next == 'e' || next == 'E') return 0;
+    long v = static_cast<long>(leading_digits(w, nd));
+    *value = negative ? -v : v;
+    return nd + negative;
 }
 
 // Consumes a run of digits at p, folding them into *w (wrapping past 19 digits: callers
@@ -43,10 +65,18 @@ RJSON_INLINE const C* eat_digits(const C* p, const C* end, uint64_t* w) {
     uint64_t m = *w;
     if constexpr (sizeof(C) == 1) {
         while (end - p >= 8) {
-            int64_t eight = eight_digits(p);
-            if (eight < 0) break;
-            m = m * 100000000ull + static_cast<uint64_t>(eight);
-            p += 8;
+            uint64_t word;
+            std::memcpy(&word, p, 8);
+            uint64_t non_digit = non_digit_bytes(word);
+            if (!non_digit) {
+                m = m * 100000000ull + leading_digits(word, 8);
+                p += 8;
+                continue;
+            }
+            unsigned k = static_cast<unsigned>(__builtin_ctzll(non_digit)) / 8;
+            if (k) m = m * kPow10u[k] + leading_digits(word, k);
+            *w = m;
+            return p + k;
         }
     }
     while (p < end && is_digit(*p)) {

@@ -193,6 +193,16 @@ private:
     }
 
     RJSON_INLINE PyObject* parse_number(const C*& p) {
+        if constexpr (sizeof(C) == 1 && !kHooks) {
+            // Most ints in documents are short: straight from one word to the int.
+            long value;
+            if (RJSON_LIKELY(end_ - p >= 9)) {
+                if (size_t n = short_int(p, &value)) {
+                    p += n;
+                    return PyLong_FromLong(value);
+                }
+            }
+        }
         const C* s = p;
         NumberScan r = scan_number(p, end_);
         if (RJSON_UNLIKELY(!r.end)) return error("Expecting value", s);
