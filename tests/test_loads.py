@@ -384,6 +384,19 @@ def test_long_strings_all_kinds(s):
         assert_same(doc.encode("utf-8", "surrogatepass"))
 
 
+@pytest.mark.parametrize("n", [0, 7, 8, 9, 1023, 1024, 1025, 5000])
+def test_escaped_strings_widen_late(n):
+    # The escape decoder holds bytes until a char above 0xFF, then code points: every
+    # width arriving after n narrow chars, as an escape, raw, or UTF-8, and many such
+    # strings in one document (the buffer is reused and must not grow each time).
+    for wide in ("\u00e9", "\u20ac", "\U0001f600", "\ud800"):
+        for body in ("a" * n + "\n" + wide + "b", "\t" * n + wide + "\\", wide + "x\"" * n):
+            doc = json.dumps([body] * 50, ensure_ascii=False)
+            assert_same(doc)
+            assert_same(doc.encode("utf-8", "surrogatepass"))
+            assert_same(json.dumps(body))
+
+
 def test_gc_state_restored():
     import gc
     was = gc.isenabled()

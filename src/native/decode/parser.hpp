@@ -263,7 +263,7 @@ private:
             if (seen >= 0x80) return decode_utf8(s, e, scratch_, cps);
         }
         size_t n = static_cast<size_t>(e - s);
-        if (!scratch_.reserve(n)) return false;
+        if (!(seen < 0x100 ? scratch_.reserve(n) : scratch_.widen(n))) return false;
         scratch_.append(s, n);
         *cps |= seen;
         return true;
@@ -342,12 +342,12 @@ private:
             } else {
                 ++cur;
             }
-            if (!scratch_.reserve(1)) return nullptr;
-            scratch_.push(c);
+            if (!scratch_.reserve(1) || !scratch_.push(c)) return nullptr;
             cps |= c;
         }
         p = cur + 1;
-        return make_str(scratch_.data(), scratch_.size(), cps);
+        if (scratch_.wide()) return make_str(scratch_.code_points(), scratch_.size(), cps);
+        return make_str(scratch_.bytes(), scratch_.size(), cps);
     }
 
     // Containers count against the recursion limit as json's do (same RecursionError

@@ -51,47 +51,85 @@ inline constexpr auto kHexDigit = [] {
     return t;
 }();
 
-// A growable buffer of code points for strings that need decoding (escapes, UTF-8).
+// A growable buffer for strings that need decoding (escapes, UTF-8 with escapes). It
+// holds bytes while every char is below 0x100, the usual case (ASCII text with a few
+// \n), so plain runs are memcpy'd and the str is filled by one memcpy; the first wider
+// char converts it to code points (uint32) for the rest of the string.
 class Scratch {
 public:
     ~Scratch() {
         if (data_ != inline_) PyMem_Free(data_);
     }
-    void clear() { size_ = 0; }
+    void clear() {
+        size_ = 0;
+        wide_ = false;
+    }
     size_t size() const { return size_; }
-    const uint32_t* data() const { return data_; }
-    // Room for n more code points; false (MemoryError set) if it cannot grow.
-    bool reserve(size_t n) {
-        if (RJSON_LIKELY(size_ + n <= cap_)) return true;
+    bool wide() const { return wide_; }
+    const uint8_t* bytes() const { return data_; }
+    const uint32_t* code_points() const { return reinterpret_cast<const uint32_t*>(data_); }
+
+    // Room for n more units; false (MemoryError set) if it cannot grow.
+    RJSON_INLINE bool reserve(size_t n) {
+        return RJSON_LIKELY((size_ + n) * unit() <= cap_) || grow((size_ + n) * unit());
+    }
+    // Switches to code points (with room for n more); false on MemoryError.
+    bool widen(size_t n) {
+        if (wide_) return reserve(n);
+        if ((size_ + n) * 4 > cap_ && !grow((size_ + n) * 4)) return false;
+        for (size_t i = size_; i-- > 0;) reinterpret_cast<uint32_t*>(data_)[i] = data_[i];
+        wide_ = true;
+        return true;
+    }
+    // One char, room reserved; false (MemoryError set) if widening fails.
+    RJSON_INLINE bool push(uint32_t c) {
+        if (RJSON_LIKELY(!wide_)) {
+            if (RJSON_LIKELY(c < 0x100)) {
+                data_[size_++] = static_cast<uint8_t>(c);
+                return true;
+            }
+            if (!widen(1)) return false;
+        }
+        reinterpret_cast<uint32_t*>(data_)[size_++] = c;
+        return true;
+    }
+    // n units all below 0x100 when narrow (the caller widens first otherwise).
+    template <class C>
+    void append(const C* s, size_t n) {
+        if (!wide_) {
+            if constexpr (sizeof(C) == 1) std::memcpy(data_ + size_, s, n);
+            else for (size_t i = 0; i < n; ++i) data_[size_ + i] = static_cast<uint8_t>(s[i]);
+        } else {
+            uint32_t* d = reinterpret_cast<uint32_t*>(data_) + size_;
+            for (size_t i = 0; i < n; ++i) d[i] = s[i];
+        }
+        size_ += n;
+    }
+    // Code-point view for writers that fill it directly (wide only).
+    uint32_t* end32() { return reinterpret_cast<uint32_t*>(data_) + size_; }
+    void resize(size_t n) { size_ = n; }
+
+private:
+    size_t unit() const { return wide_ ? 4 : 1; }
+    RJSON_NOINLINE bool grow(size_t need) {
         size_t cap = cap_ * 2;
-        while (cap < size_ + n) cap *= 2;
-        uint32_t* p = static_cast<uint32_t*>(
-            data_ == inline_ ? PyMem_Malloc(cap * 4) : PyMem_Realloc(data_, cap * 4));
+        while (cap < need) cap *= 2;
+        uint8_t* p = static_cast<uint8_t*>(data_ == inline_ ? PyMem_Malloc(cap) : PyMem_Realloc(data_, cap));
         if (!p) {
             PyErr_NoMemory();
             return false;
         }
-        if (data_ == inline_) std::memcpy(p, inline_, size_ * 4);
+        if (data_ == inline_) std::memcpy(p, inline_, size_ * unit());
         data_ = p;
         cap_ = cap;
         return true;
     }
-    // Callers reserve() first.
-    void push(uint32_t c) { data_[size_++] = c; }
-    uint32_t* end() { return data_ + size_; }
-    void resize(size_t n) { size_ = n; }
-    template <class C>
-    void append(const C* s, size_t n) {
-        for (size_t i = 0; i < n; ++i) data_[size_ + i] = s[i];
-        size_ += n;
-    }
-
-private:
-    static constexpr size_t kInline = 256;
-    uint32_t inline_[kInline];
-    uint32_t* data_ = inline_;
+    static constexpr size_t kInline = 1024;
+    alignas(4) uint8_t inline_[kInline];
+    uint8_t* data_ = inline_;
     size_t size_ = 0;
     size_t cap_ = kInline;
+    bool wide_ = false;
 };
 
 // The one multi-byte UTF-8 sequence at s (s[0] >= 0x80, s < e): its length, with the
@@ -190,9 +228,10 @@ inline bool utf8_decode_into(const uint8_t* s, const uint8_t* e, const uint8_t* 
 // Decodes the UTF-8 in [s, e) into out, ORing code points into *seen; false on invalid
 // UTF-8, as utf8_decode_into.
 inline bool decode_utf8(const uint8_t* s, const uint8_t* e, Scratch& out, uint32_t* seen) {
-    size_t start = out.size();
-    if (!out.reserve(static_cast<size_t>(e - s))) return false;  // never more chars than bytes
-    uint32_t* d = out.end();
+    // Never more chars than bytes. Code points from here on: which width the run
+    // needs is only known after decoding it.
+    if (!out.widen(static_cast<size_t>(e - s))) return false;
+    uint32_t* d = out.end32();
     const uint32_t* first = d;
     while (s < e) {
         uint32_t c = *s;
@@ -207,7 +246,7 @@ inline bool decode_utf8(const uint8_t* s, const uint8_t* e, Scratch& out, uint32
         *d++ = c;
         s += len;
     }
-    out.resize(start + static_cast<size_t>(d - first));
+    out.resize(out.size() + static_cast<size_t>(d - first));
     return true;
 }
 
