@@ -38,24 +38,20 @@ RJSON_INLINE uint64_t leading_digits(uint64_t w, unsigned k) {
 }
 inline constexpr uint64_t kPow10u[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
 
-// A short int at p (bytes): "-?[1-9][0-9]{0,6}" or "-?0" followed by a char that
-// ends a number and does not make it a float. Returns its length and sets *value, or
-// returns 0 for anything else (longer, float, malformed: the general scanner's job).
-// p has at least 9 readable bytes.
-RJSON_INLINE size_t short_int(const uint8_t* p, long* value) {
-    bool negative = *p == '-';
-    const uint8_t* q = p + negative;
+// The integer part of a number at p (bytes) when it is "-?[1-9][0-9]{0,6}" or "-?0":
+// its length (sign included) and value, found and combined in one word; 0 for anything
+// else (longer, malformed: the general scanner's job). p has 9 readable bytes.
+RJSON_INLINE size_t short_int_part(const uint8_t* p, bool* negative, uint64_t* value) {
+    *negative = *p == '-';
+    const uint8_t* q = p + *negative;
     uint64_t w;
     std::memcpy(&w, q, 8);
     uint64_t non_digit = non_digit_bytes(w);
     if (!non_digit) return 0;  // 8 digits or more
     unsigned nd = static_cast<unsigned>(__builtin_ctzll(non_digit)) / 8;
     if (nd == 0 || (nd > 1 && q[0] == '0')) return 0;
-    uint8_t next = q[nd];
-    if (next == '.' || next == 'e' || next == 'E') return 0;
-    long v = static_cast<long>(leading_digits(w, nd));
-    *value = negative ? -v : v;
-    return nd + negative;
+    *value = leading_digits(w, nd);
+    return nd + *negative;
 }
 
 // Consumes a run of digits at p, folding them into *w (wrapping past 19 digits: callers
@@ -87,25 +83,12 @@ RJSON_INLINE const C* eat_digits(const C* p, const C* end, uint64_t* w) {
     return p;
 }
 
-// Matches -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)? at p, backing off a fraction or
-// exponent that has no digits, as json does ("1." is the int 1 followed by extra data).
+// The rest of a number after its integer part, which ended at p with the value w of
+// its int_digits digits: the fraction and exponent, backed off when they have no
+// digits, as json does ("1." is the int 1 followed by extra data).
 template <class C>
-RJSON_INLINE NumberScan scan_number(const C* p, const C* end) {
-    NumberScan r{nullptr, false, false, 0, 0, 0, 0};
-    if (*p == '-') {
-        r.negative = true;
-        if (++p == end) return r;
-    }
-    const C* int_start = p;
-    uint64_t w = 0;
-    if (*p >= '1' && *p <= '9') {
-        p = eat_digits(p, end, &w);
-    } else if (*p == '0') {
-        ++p;
-    } else {
-        return r;
-    }
-    size_t int_digits = static_cast<size_t>(p - int_start);
+RJSON_INLINE NumberScan finish_number(const C* p, const C* end, bool negative, uint64_t w, size_t int_digits) {
+    NumberScan r{nullptr, false, negative, 0, 0, 0, 0};
     size_t frac_digits = 0;
     if (end - p >= 2 && *p == '.' && is_digit(p[1])) {
         r.is_float = true;
@@ -137,6 +120,26 @@ RJSON_INLINE NumberScan scan_number(const C* p, const C* end) {
     r.exp10 = exp10 - static_cast<int64_t>(frac_digits > kSat ? kSat : frac_digits);
     r.end = p;
     return r;
+}
+
+// Matches -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)? at p (see finish_number).
+template <class C>
+RJSON_INLINE NumberScan scan_number(const C* p, const C* end) {
+    bool negative = false;
+    if (*p == '-') {
+        negative = true;
+        if (++p == end) return NumberScan{nullptr, false, true, 0, 0, 0, 0};
+    }
+    const C* int_start = p;
+    uint64_t w = 0;
+    if (*p >= '1' && *p <= '9') {
+        p = eat_digits(p, end, &w);
+    } else if (*p == '0') {
+        ++p;
+    } else {
+        return NumberScan{nullptr, false, negative, 0, 0, 0, 0};
+    }
+    return finish_number(p, end, negative, w, static_cast<size_t>(p - int_start));
 }
 
 // The number's text as ASCII chars in a NUL-terminated buffer: the input itself when it

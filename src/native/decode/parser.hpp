@@ -194,13 +194,23 @@ private:
 
     RJSON_INLINE PyObject* parse_number(const C*& p) {
         if constexpr (sizeof(C) == 1 && !kHooks) {
-            // Most ints in documents are short: straight from one word to the int.
-            long value;
-            if (RJSON_LIKELY(end_ - p >= 9)) {
-                if (size_t n = short_int(p, &value)) {
+            // Most numbers in documents have a short integer part: it comes from one
+            // word; an int ends there, a float goes on from there.
+            bool negative;
+            uint64_t head;
+            size_t n;
+            if (RJSON_LIKELY(end_ - p >= 9) && (n = short_int_part(p, &negative, &head))) {
+                const C* s = p;
+                C next = p[n];
+                if (RJSON_LIKELY(next != '.' && next != 'e' && next != 'E')) {
                     p += n;
-                    return PyLong_FromLong(value);
+                    long v = static_cast<long>(head);
+                    return PyLong_FromLong(negative ? -v : v);
                 }
+                NumberScan r = finish_number(p + n, end_, negative, head, n - negative);
+                p = static_cast<const C*>(r.end);
+                if (r.is_float) return float_from_text(s, static_cast<size_t>(p - s), r);
+                return int_from_scan(s, static_cast<size_t>(p - s), r);
             }
         }
         const C* s = p;
