@@ -472,6 +472,17 @@ private:
         return nullptr;
     }
 
+    // PyDict_SetItem minus its type checks and hash fetch: keys are exact strs whose
+    // hash the key cache (or an earlier insertion) computed. The private call exists
+    // with this signature up to 3.12; later versions take the public path.
+    static RJSON_INLINE int dict_set(PyObject* dict, PyObject* key, PyObject* value) {
+#if PY_VERSION_HEX < 0x030D0000
+        Py_hash_t hash = reinterpret_cast<PyASCIIObject*>(key)->hash;
+        if (RJSON_LIKELY(hash != -1)) return _PyDict_SetItem_KnownHash(dict, key, value, hash);
+#endif
+        return PyDict_SetItem(dict, key, value);
+    }
+
     // The object from the key/value pairs above `base`; always consumes them.
     PyObject* build_object(size_t base) {
         size_t n = (stack_.size() - base) / 2;
@@ -497,7 +508,7 @@ private:
         PyObject* dict = n > 5 ? _PyDict_NewPresized(static_cast<Py_ssize_t>(n)) : PyDict_New();
         if (!dict) return stack_.truncate(base), nullptr;
         for (size_t i = 0; i < n; ++i) {
-            if (RJSON_UNLIKELY(PyDict_SetItem(dict, kv[2 * i], kv[2 * i + 1]) < 0)) {
+            if (RJSON_UNLIKELY(dict_set(dict, kv[2 * i], kv[2 * i + 1]) < 0)) {
                 Py_DECREF(dict);
                 stack_.truncate(base);
                 return nullptr;
