@@ -85,6 +85,15 @@ def test_float_bit_patterns(bits):
 
 
 @SETTINGS
+@given(st.integers(min_value=0, max_value=2**54 + 10), st.integers(min_value=-25, max_value=25))
+def test_short_decimals(m, e):
+    # Around the exact-double path (mantissa < 2^53, |exponent| <= 22) and its edges.
+    for t in (f"{m}e{e}", f"{m}.5e{e}", f"0.{m}", f"-{m}e{e}", f"{m % 1000}.{m % 97:02d}", f"[{m}E{e}, 1]"):
+        assert_same(t)
+        assert_same(t.encode())
+
+
+@SETTINGS
 @given(st.integers(min_value=-(10**60), max_value=10**60))
 def test_integers(n):
     assert_same(str(n))

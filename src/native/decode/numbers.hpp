@@ -197,6 +197,16 @@ inline bool parse_float_fast(const NumberScan& r, double* out) {
         *out = negative ? -0.0 : 0.0;
         return true;
     }
+    // Short decimals (prices, 0.5, 1e3): mantissa and power of ten are both exact
+    // doubles, so one IEEE multiply or divide is the correctly rounded result.
+    static constexpr double kExact[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                          1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    if (w < (uint64_t{1} << 53) && exp10 >= -22 && exp10 <= 22) {
+        double d = static_cast<double>(w);
+        d = exp10 < 0 ? d / kExact[-exp10] : d * kExact[exp10];
+        *out = negative ? -d : d;
+        return true;
+    }
     if (exp10 < kMinExp10 || exp10 > kMaxExp10) return false;
     const Pow10& p = kPow10[exp10 - kMinExp10];
     int lz = __builtin_clzll(w);
