@@ -250,7 +250,9 @@ private:
                 }
                 seen = high ? 0xFF : 0;
             } else {
-                cur = s + scan_string(s, static_cast<size_t>(end_ - s), &seen);
+                // The document's last 31 bytes (all of a tiny one): unit by unit.
+                seen = 0;
+                for (cur = s; cur < end_ && *cur >= 0x20 && *cur != '"' && *cur != '\\'; ++cur) seen |= *cur;
             }
         } else {
             cur = s + scan_string(s, static_cast<size_t>(end_ - s), &seen);

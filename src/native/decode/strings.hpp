@@ -10,6 +10,11 @@ namespace rjson::decode {
 // (0x80, 0x100, 0x10000) are powers of two, so max < 2^k exactly when OR < 2^k.
 template <class C>
 PyObject* make_str(const C* s, size_t n, uint32_t seen) {
+    // One-char strs below U+0100 are CPython's cached singletons: no allocation.
+    if (n == 1) {
+        uint32_t c = s[0];
+        if (c < 0x100) return PyUnicode_FromOrdinal(static_cast<int>(c));
+    }
     Py_UCS4 maxchar = seen < 0x80 ? 0x7F : seen < 0x100 ? 0xFF : seen < 0x10000 ? 0xFFFF : 0x10FFFF;
     PyObject* str = PyUnicode_New(static_cast<Py_ssize_t>(n), maxchar);
     if (!str) return nullptr;
