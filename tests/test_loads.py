@@ -121,11 +121,16 @@ def test_number_words(digits):
     # Every digit count around the 8-byte words of the short-int and digit scanners,
     # each followed by every kind of terminator, with and without room for a word.
     for sign in ("", "-"):
-        for after in ("", ",", "]", " ", ".", ".5", "e", "e5", "E-2", "x", "\n", "/"):
+        for after in ("", ",", "]", " ", ".", ".5", "e", "e5", "E-2", "x", "\n", "/", "\u0130", "\U00010030"):
             num = sign + digits + after
             for doc in (num, "[" + num + "]", "[" + num + ", 123456789]", '{"a": ' + num + ', "b": 0}'):
                 assert_same(doc)
                 assert_same(doc.encode())
+                # In UCS2 and UCS4 strs, whose units are packed to bytes for the scan
+                # (U+0130 and U+10030 have a digit in their low byte).
+                for wide in ("\u20ac", "\U0001f600"):
+                    assert_same('["' + wide + '", ' + doc + "]")
+                    assert_same('["' + wide + '", ' + digits + after + digits + "]")
 
 
 def test_big_int_digit_limit():
@@ -381,7 +386,9 @@ def test_whitespace_runs(n):
                     "[1," + ws + "\x0b" + ws + "2]", "[" + ws, ws):
             assert_same(doc)
             assert_same(doc.encode())
-            assert_same(doc + "\u20ac")
+            assert_same(doc + "\u20ac")  # the same in a UCS2 str
+            assert_same("\U0001f600" + doc)  # and UCS4 (an error right away, but parsed)
+            assert_same('["\U0001f600", ' + doc[1:] if doc.startswith("[") else doc + "\U0001f600")
 
 
 @SETTINGS

@@ -5,6 +5,7 @@
 #include <cstring>
 #include "common/py.hpp"
 #include "decode/pow10_table.hpp"
+#include "simd/inline.hpp"
 
 namespace rjson::decode {
 
@@ -38,14 +39,14 @@ RJSON_INLINE uint64_t leading_digits(uint64_t w, unsigned k) {
 }
 inline constexpr uint64_t kPow10u[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
 
-// The integer part of a number at p (bytes) when it is "-?[1-9][0-9]{0,6}" or "-?0":
-// its length (sign included) and value, found and combined in one word; 0 for anything
-// else (longer, malformed: the general scanner's job). p has 9 readable bytes.
-RJSON_INLINE size_t short_int_part(const uint8_t* p, bool* negative, uint64_t* value) {
+// The integer part of a number at p when it is "-?[1-9][0-9]{0,6}" or "-?0": its
+// length (sign included) and value, found and combined in one word; 0 for anything
+// else (longer, malformed: the general scanner's job). p has 9 readable units.
+template <class C>
+RJSON_INLINE size_t short_int_part(const C* p, bool* negative, uint64_t* value) {
     *negative = *p == '-';
-    const uint8_t* q = p + *negative;
-    uint64_t w;
-    std::memcpy(&w, q, 8);
+    const C* q = p + *negative;
+    uint64_t w = simd::load8_as_bytes(q);
     uint64_t non_digit = non_digit_bytes(w);
     if (!non_digit) return 0;  // 8 digits or more
     unsigned nd = static_cast<unsigned>(__builtin_ctzll(non_digit)) / 8;
@@ -59,10 +60,9 @@ RJSON_INLINE size_t short_int_part(const uint8_t* p, bool* negative, uint64_t* v
 template <class C>
 RJSON_INLINE const C* eat_digits(const C* p, const C* end, uint64_t* w) {
     uint64_t m = *w;
-    if constexpr (sizeof(C) == 1) {
+    {
         while (end - p >= 8) {
-            uint64_t word;
-            std::memcpy(&word, p, 8);
+            uint64_t word = simd::load8_as_bytes(p);
             uint64_t non_digit = non_digit_bytes(word);
             if (!non_digit) {
                 m = m * 100000000ull + leading_digits(word, 8);

@@ -193,7 +193,7 @@ private:
     }
 
     RJSON_INLINE PyObject* parse_number(const C*& p) {
-        if constexpr (sizeof(C) == 1 && !kHooks) {
+        if constexpr (!kHooks) {
             // Most numbers in documents have a short integer part: it comes from one
             // word; an int ends there, a float goes on from there.
             bool negative;

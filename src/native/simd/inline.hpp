@@ -5,6 +5,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -14,22 +15,57 @@ namespace rjson::simd {
 template <class C>
 inline bool is_json_ws(C c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
+#if defined(__SSE2__)
+// Lanes of v (units of type C) equal to c, as a byte mask (sizeof(C) bits per unit).
+template <class C>
+inline unsigned lanes_equal(__m128i v, char c) {
+    __m128i e;
+    if constexpr (sizeof(C) == 1) e = _mm_cmpeq_epi8(v, _mm_set1_epi8(c));
+    else if constexpr (sizeof(C) == 2) e = _mm_cmpeq_epi16(v, _mm_set1_epi16(c));
+    else e = _mm_cmpeq_epi32(v, _mm_set1_epi32(c));
+    return static_cast<unsigned>(_mm_movemask_epi8(e));
+}
+#endif
+
+// Eight units at p as eight bytes of a little-endian word (the number scanner's SWAR
+// works on bytes); units above 0xFF become 0xFF, which no digit test accepts.
+template <class C>
+inline uint64_t load8_as_bytes(const C* p) {
+    uint64_t w = 0;
+    if constexpr (sizeof(C) == 1) {
+        std::memcpy(&w, p, 8);
+        return w;
+    }
+#if defined(__SSE2__)
+    if constexpr (sizeof(C) == 2) {
+        __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        return static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_packus_epi16(v, v)));
+    }
+    if constexpr (sizeof(C) == 4) {
+        // Code points are below 2^21: the signed pack saturates big ones to 0x7FFF.
+        __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 4));
+        __m128i h = _mm_packs_epi32(a, b);
+        return static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_packus_epi16(h, h)));
+    }
+#endif
+    for (int i = 0; i < 8; ++i) w |= static_cast<uint64_t>(p[i] > 0xFF ? 0xFF : p[i]) << (8 * i);
+    return w;
+}
+
 // The first non-whitespace unit in [p, end), or end. Indentation comes in runs of
-// dozens of spaces in pretty-printed documents: 16 bytes at a time for bytes.
+// dozens of spaces in pretty-printed documents: 16 bytes at a time.
 template <class C>
 inline const C* skip_ws_run(const C* p, const C* end) {
 #if defined(__SSE2__)
-    if constexpr (sizeof(C) == 1) {
-        while (end - p >= 16) {
-            __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-            __m128i ws = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
-                                                   _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))),
-                                      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\r')),
-                                                   _mm_cmpeq_epi8(v, _mm_set1_epi8('\t'))));
-            unsigned other = ~static_cast<unsigned>(_mm_movemask_epi8(ws)) & 0xFFFF;
-            if (other) return p + __builtin_ctz(other);
-            p += 16;
-        }
+    constexpr size_t kUnits = 16 / sizeof(C);
+    while (static_cast<size_t>(end - p) >= kUnits) {
+        __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        unsigned ws = lanes_equal<C>(v, ' ') | lanes_equal<C>(v, '\n') | lanes_equal<C>(v, '\r') |
+                      lanes_equal<C>(v, '\t');
+        unsigned other = ~ws & 0xFFFF;
+        if (other) return p + __builtin_ctz(other) / sizeof(C);
+        p += kUnits;
     }
 #endif
     while (p < end && is_json_ws(*p)) ++p;
