@@ -329,12 +329,15 @@ def test_key_and_string_lengths(n):
     # matches by length and those words), strings around the 32-byte inline scan, and
     # both at the very end of the document (where fewer than 8 or 32 bytes remain).
     mid = ["x" * n, ("ab" * n)[:n]] + [("x" * n)[:i] + "y" + ("x" * n)[i + 1:] for i in (n // 2, n - 1) if n]
-    for wide in ("", "\u20ac", "\U0001f600"):
-        keys = ["a" * 8 + m + "b" * 8 for m in mid] + mid + [m + wide for m in mid]
+    for wide in ("", "\u20ac", "\U0001f600", "\u00e9"):
+        keys = ["a" * 8 + m + "b" * 8 for m in mid] + mid + [m + wide for m in mid] + [wide + m for m in mid]
         doc = json.dumps({k: k for k in keys}, ensure_ascii=False)
         for _ in range(2):
             assert_same(doc)
             assert_same(doc.encode())
+            # The same keys in UCS2 and UCS4 strs: é must still make a UCS1 key.
+            assert_same(doc[:-1] + ', "\u20ac": 0}')
+            assert_same(doc[:-1] + ', "\U0001f600": 0}')
         for k in keys:
             for tail in ("", "\u00e9", "\\n", "\x01"):
                 s = json.dumps(k + tail, ensure_ascii=False)

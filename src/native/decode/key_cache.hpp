@@ -10,6 +10,7 @@
 #pragma once
 #include <cstring>
 #include "common/py.hpp"
+#include "simd/inline.hpp"
 
 namespace rjson::decode {
 
@@ -55,26 +56,16 @@ private:
     // The first min(n, 8) units, zero-padded.
     template <class C>
     static RJSON_INLINE uint64_t head(const C* s, size_t n, const C* readable) {
-        (void)readable;
-        if constexpr (sizeof(C) == 1) {
-            if (RJSON_LIKELY(readable - s >= 8)) {
-                uint64_t w;
-                std::memcpy(&w, s, 8);
-                return n >= 8 ? w : w & ((uint64_t{1} << (8 * n)) - 1);
-            }
+        if (RJSON_LIKELY(readable - s >= 8)) {
+            uint64_t w = simd::load8_as_bytes(s);
+            return n >= 8 ? w : w & ((uint64_t{1} << (8 * n)) - 1);
         }
         return pack(s, n < 8 ? n : 8);
     }
     // The last 8 units (n > 8).
     template <class C>
     static RJSON_INLINE uint64_t tail(const C* s, size_t n) {
-        if constexpr (sizeof(C) == 1) {
-            uint64_t w;
-            std::memcpy(&w, s + n - 8, 8);
-            return w;
-        } else {
-            return pack(s + n - 8, 8);
-        }
+        return simd::load8_as_bytes(s + n - 8);
     }
     // Units [8, n - 8) of a key longer than 16 (the rest matched as words).
     template <class C>

@@ -73,29 +73,55 @@ inline const C* skip_ws_run(const C* p, const C* end) {
 }
 
 // The first 32 bytes of a string's body at s (all readable): the index of the first
-// '"', '\\' or control byte (32 if none), and in *high whether a byte before it is
-// >= 0x80. Most keys and short values end here, without a kernel call; both blocks are
-// always looked at, so the string's length costs no mispredicted branch.
-inline unsigned scan_string32(const uint8_t* s, bool* high) {
+// '"', '\\' or control unit (32 / sizeof(C) if none), and in *seen the class of the
+// widest unit before it: 0 (ASCII), 0x80, 0x100 or 0x10000 (at least that, below the
+// next), which is all a str's kind depends on. Most keys and short values end here,
+// without a kernel call; both blocks are always looked at, so the length costs no
+// mispredicted branch.
+template <class C>
+inline unsigned scan_string32(const C* s, uint32_t* seen) {
 #if defined(__SSE2__)
-    auto stops = [](__m128i v) {
-        __m128i ctrl = _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8(static_cast<char>(0xE0))), _mm_setzero_si128());
-        __m128i stop = _mm_or_si128(ctrl, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
-                                                       _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
-        return static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(stop)));
+    // Lanes with a bit set under `high_bits` (a unit mask), as a byte mask.
+    auto any_above = [](__m128i v, uint32_t high_bits) {
+        __m128i zero;
+        if constexpr (sizeof(C) == 1) return static_cast<unsigned>(_mm_movemask_epi8(v));  // only 0x80
+        else if constexpr (sizeof(C) == 2)
+            zero = _mm_cmpeq_epi16(_mm_and_si128(v, _mm_set1_epi16(static_cast<short>(high_bits))), _mm_setzero_si128());
+        else zero = _mm_cmpeq_epi32(_mm_and_si128(v, _mm_set1_epi32(static_cast<int>(high_bits))), _mm_setzero_si128());
+        return ~static_cast<unsigned>(_mm_movemask_epi8(zero)) & 0xFFFF;
     };
+    auto stops = [](__m128i v) {
+        __m128i ctrl;
+        if constexpr (sizeof(C) == 1)
+            ctrl = _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8(static_cast<char>(0xE0))), _mm_setzero_si128());
+        else if constexpr (sizeof(C) == 2)
+            ctrl = _mm_cmpeq_epi16(_mm_and_si128(v, _mm_set1_epi16(static_cast<short>(0xFFE0))), _mm_setzero_si128());
+        else ctrl = _mm_cmpeq_epi32(_mm_and_si128(v, _mm_set1_epi32(~0x1F)), _mm_setzero_si128());
+        return static_cast<unsigned>(_mm_movemask_epi8(ctrl)) | lanes_equal<C>(v, '"') | lanes_equal<C>(v, '\\');
+    };
+    auto both = [](unsigned lo, unsigned hi) { return lo | (static_cast<uint64_t>(hi) << 16); };
     __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
-    __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 16));
-    uint64_t stop = stops(a) | (stops(b) << 16) | (uint64_t{1} << 32);
-    uint64_t hi = static_cast<unsigned>(_mm_movemask_epi8(a)) | (static_cast<uint64_t>(_mm_movemask_epi8(b)) << 16);
-    unsigned k = static_cast<unsigned>(__builtin_ctzll(stop));
-    *high = (hi & ((uint64_t{1} << k) - 1)) != 0;
-    return k;
+    __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s) + 1);
+    unsigned k = static_cast<unsigned>(__builtin_ctzll(both(stops(a), stops(b)) | (uint64_t{1} << 32)));  // bytes
+    uint64_t before = (uint64_t{1} << k) - 1;
+    uint32_t cls = 0;
+    if (both(any_above(a, ~0x7Fu), any_above(b, ~0x7Fu)) & before) {
+        cls = 0x80;
+        if constexpr (sizeof(C) > 1) {
+            if (both(any_above(a, ~0xFFu), any_above(b, ~0xFFu)) & before) cls = 0x100;
+        }
+        if constexpr (sizeof(C) > 2) {
+            if (both(any_above(a, ~0xFFFFu), any_above(b, ~0xFFFFu)) & before) cls = 0x10000;
+        }
+    }
+    *seen = cls;
+    return k / sizeof(C);
 #else
+    constexpr unsigned kUnits = 32 / sizeof(C);
     unsigned k = 0;
-    bool h = false;
-    for (; k < 32 && s[k] >= 0x20 && s[k] != '"' && s[k] != '\\'; ++k) h |= s[k] >= 0x80;
-    *high = h;
+    uint32_t acc = 0;
+    for (; k < kUnits && s[k] >= 0x20 && s[k] != '"' && s[k] != '\\'; ++k) acc |= s[k];
+    *seen = acc;
     return k;
 #endif
 }
