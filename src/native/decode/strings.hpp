@@ -199,11 +199,17 @@ inline bool utf8_decode_into(const uint8_t* s, const uint8_t* e, const uint8_t* 
             // on a little-endian word; overlong and out-of-range values by value.
             uint32_t w;
             std::memcpy(&w, s, 4);
+            // Text runs of one length (CJK: 3 bytes, emoji: 4) stay in their own loop.
+            // A sequence that matches never starts at e: the byte there is a stop char.
             if ((w & 0xC0C0F0u) == 0x8080E0u) {
-                c = ((w & 0x0F) << 12) | ((w >> 2) & 0xFC0) | ((w >> 16) & 0x3F);
-                if (RJSON_UNLIKELY(c < 0x800)) return false;
-                *d++ = static_cast<Out>(c);
-                s += 3;
+                do {
+                    c = ((w & 0x0F) << 12) | ((w >> 2) & 0xFC0) | ((w >> 16) & 0x3F);
+                    if (RJSON_UNLIKELY(c < 0x800)) return false;
+                    *d++ = static_cast<Out>(c);
+                    s += 3;
+                    if (readable - s < 4) break;
+                    std::memcpy(&w, s, 4);
+                } while ((w & 0xC0C0F0u) == 0x8080E0u);
                 continue;
             }
             if ((w & 0xC0E0u) == 0x80C0u) {
@@ -214,10 +220,14 @@ inline bool utf8_decode_into(const uint8_t* s, const uint8_t* e, const uint8_t* 
                 continue;
             }
             if ((w & 0xC0C0C0F8u) == 0x808080F0u) {
-                c = ((w & 0x07) << 18) | ((w << 4) & 0x3F000) | ((w >> 10) & 0xFC0) | ((w >> 24) & 0x3F);
-                if (RJSON_UNLIKELY(c < 0x10000 || c > 0x10FFFF)) return false;
-                *d++ = static_cast<Out>(c);
-                s += 4;
+                do {
+                    c = ((w & 0x07) << 18) | ((w << 4) & 0x3F000) | ((w >> 10) & 0xFC0) | ((w >> 24) & 0x3F);
+                    if (RJSON_UNLIKELY(c < 0x10000 || c > 0x10FFFF)) return false;
+                    *d++ = static_cast<Out>(c);
+                    s += 4;
+                    if (readable - s < 4) break;
+                    std::memcpy(&w, s, 4);
+                } while ((w & 0xC0C0C0F8u) == 0x808080F0u);
                 continue;
             }
             return false;
