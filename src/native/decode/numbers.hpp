@@ -39,22 +39,6 @@ RJSON_INLINE uint64_t leading_digits(uint64_t w, unsigned k) {
 }
 inline constexpr uint64_t kPow10u[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
 
-// The integer part of a number at p when it is "-?[1-9][0-9]{0,6}" or "-?0": its
-// length (sign included) and value, found and combined in one word; 0 for anything
-// else (longer, malformed: the general scanner's job). p has 9 readable units.
-template <class C>
-RJSON_INLINE size_t short_int_part(const C* p, bool* negative, uint64_t* value) {
-    *negative = *p == '-';
-    const C* q = p + *negative;
-    uint64_t w = simd::load8_as_bytes(q);
-    uint64_t non_digit = non_digit_bytes(w);
-    if (!non_digit) return 0;  // 8 digits or more
-    unsigned nd = static_cast<unsigned>(__builtin_ctzll(non_digit)) / 8;
-    if (nd == 0 || (nd > 1 && q[0] == '0')) return 0;
-    *value = leading_digits(w, nd);
-    return nd + *negative;
-}
-
 // Consumes a run of digits at p, folding them into *w (wrapping past 19 digits: callers
 // check the count). Returns the end of the run.
 template <class C>
@@ -81,6 +65,43 @@ RJSON_INLINE const C* eat_digits(const C* p, const C* end, uint64_t* w) {
     }
     *w = m;
     return p;
+}
+
+// The integer part of a number at p when it is "-?[1-9][0-9]{0,6}" or "-?0": its
+// length (sign included) and value, found and combined in one word; 0 for anything
+// else (longer: see int_part; malformed: the general scanner's job). p has 9
+// readable units.
+template <class C>
+RJSON_INLINE size_t short_int_part(const C* p, bool* negative, uint64_t* value) {
+    *negative = *p == '-';
+    const C* q = p + *negative;
+    uint64_t w = simd::load8_as_bytes(q);
+    uint64_t non_digit = non_digit_bytes(w);
+    if (!non_digit) return 0;  // 8 digits or more
+    unsigned nd = static_cast<unsigned>(__builtin_ctzll(non_digit)) / 8;
+    if (nd == 0 || (nd > 1 && q[0] == '0')) return 0;
+    *value = leading_digits(w, nd);
+    return nd + *negative;
+}
+
+// The integer part of a number at p, "-?(0|[1-9][0-9]*)": its end, with its value
+// (wrapping past 19 digits) and digit count, or nullptr if there is none (the general
+// scanner then reports the error). For those short_int_part leaves: the first eight
+// digits come from one word, the rest from eat_digits. p has 9 readable units.
+template <class C>
+RJSON_INLINE const C* int_part(const C* p, const C* end, bool* negative, uint64_t* value, size_t* digits) {
+    *negative = *p == '-';
+    const C* q = p + *negative;
+    uint64_t w = simd::load8_as_bytes(q);
+    uint64_t non_digit = non_digit_bytes(w);
+    unsigned nd = non_digit ? static_cast<unsigned>(__builtin_ctzll(non_digit)) / 8 : 8;
+    if (nd == 0 || (nd > 1 && q[0] == '0')) return nullptr;
+    uint64_t v = leading_digits(w, nd);
+    const C* r = q + nd;
+    if (nd == 8) r = eat_digits(r, end, &v);
+    *value = v;
+    *digits = static_cast<size_t>(r - q);
+    return r;
 }
 
 // The rest of a number after its integer part, which ended at p with the value w of

@@ -194,23 +194,39 @@ private:
 
     RJSON_INLINE PyObject* parse_number(const C*& p) {
         if constexpr (!kHooks) {
-            // Most numbers in documents have a short integer part: it comes from one
-            // word; an int ends there, a float goes on from there.
+            // Most numbers have a short integer part: it comes from one word, an int
+            // ends there and a float goes on from there. Longer integer parts (ids,
+            // 64-bit values) are read on from their first word the same way.
             bool negative;
             uint64_t head;
-            size_t n;
-            if (RJSON_LIKELY(end_ - p >= 9) && (n = short_int_part(p, &negative, &head))) {
+            if (RJSON_LIKELY(end_ - p >= 9)) {
                 const C* s = p;
-                C next = p[n];
-                if (RJSON_LIKELY(next != '.' && next != 'e' && next != 'E')) {
-                    p += n;
-                    long v = static_cast<long>(head);
-                    return PyLong_FromLong(negative ? -v : v);
+                const C* r;
+                size_t digits;
+                if (size_t n = short_int_part(p, &negative, &head); RJSON_LIKELY(n)) {
+                    C next = p[n];  // readable: n < 9
+                    if (RJSON_LIKELY(next != '.' && next != 'e' && next != 'E')) {
+                        p += n;
+                        long v = static_cast<long>(head);
+                        return PyLong_FromLong(negative ? -v : v);
+                    }
+                    r = p + n;
+                    digits = n - negative;
+                } else {
+                    r = int_part(p, end_, &negative, &head, &digits);
+                    bool more = r && r < end_ && (*r == '.' || *r == 'e' || *r == 'E');
+                    if (r && !more && digits <= 18) {
+                        p = r;
+                        long long v = negative ? -static_cast<long long>(head) : static_cast<long long>(head);
+                        return PyLong_FromLongLong(v);
+                    }
                 }
-                NumberScan r = finish_number(p + n, end_, negative, head, n - negative);
-                p = static_cast<const C*>(r.end);
-                if (r.is_float) return float_from_text(s, static_cast<size_t>(p - s), r);
-                return int_from_scan(s, static_cast<size_t>(p - s), r);
+                if (RJSON_LIKELY(r)) {
+                    NumberScan scan = finish_number(r, end_, negative, head, digits);
+                    p = static_cast<const C*>(scan.end);
+                    if (scan.is_float) return float_from_text(s, static_cast<size_t>(p - s), scan);
+                    return int_from_scan(s, static_cast<size_t>(p - s), scan);
+                }
             }
         }
         const C* s = p;
