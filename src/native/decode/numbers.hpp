@@ -209,7 +209,7 @@ PyObject* int_from_scan(const C* s, size_t n, const NumberScan& r) {
 // rounding bit) the error adds less than 2^64, so the result is certain unless the bits
 // between could carry (all ones) or a tie is possible (rounding bit set, rest zero).
 // Those cases, subnormals and overflow return false for the slow exact path.
-inline bool parse_float_fast(const NumberScan& r, double* out) {
+RJSON_INLINE bool parse_float_fast(const NumberScan& r, double* out) {
     if (r.digits > 19) return false;
     bool negative = r.negative;
     uint64_t w = r.mantissa;
@@ -256,9 +256,8 @@ inline bool parse_float_fast(const NumberScan& r, double* out) {
 
 // The twin of parse_float_fast that is obviously right: correctly rounded library code.
 template <class C>
-PyObject* float_from_text(const C* s, size_t n, const NumberScan& r) {
+RJSON_NOINLINE PyObject* float_from_text_slow(const C* s, size_t n) {
     double d;
-    if (RJSON_LIKELY(parse_float_fast(r, &d))) return PyFloat_FromDouble(d);
     if constexpr (sizeof(C) == 1) {
         // Correctly rounded (Eisel-Lemire with a fallback), straight from the input.
         const char* first = reinterpret_cast<const char*>(s);
@@ -277,6 +276,15 @@ PyObject* float_from_text(const C* s, size_t n, const NumberScan& r) {
     d = PyOS_string_to_double(text.get(), nullptr, nullptr);
     if (d == -1.0 && PyErr_Occurred()) return nullptr;
     return PyFloat_FromDouble(d);
+}
+
+// The float of the number text [s, s + n) as scanned in r: the fast path inline
+// (no call, r stays in registers), everything else out of line.
+template <class C>
+RJSON_INLINE PyObject* float_from_text(const C* s, size_t n, const NumberScan& r) {
+    double d;
+    if (RJSON_LIKELY(parse_float_fast(r, &d))) return PyFloat_FromDouble(d);
+    return float_from_text_slow(s, n);
 }
 
 // A str of the n ASCII units at s: what parse_float, parse_int and parse_constant receive.
