@@ -85,6 +85,15 @@ def test_float_bit_patterns(bits):
 
 
 @SETTINGS
+@given(st.integers(min_value=0, max_value=2**54 + 10), st.integers(min_value=-25, max_value=25))
+def test_short_decimals(m, e):
+    # Around the exact-double path (mantissa < 2^53, |exponent| <= 22) and its edges.
+    for t in (f"{m}e{e}", f"{m}.5e{e}", f"0.{m}", f"-{m}e{e}", f"{m % 1000}.{m % 97:02d}", f"[{m}E{e}, 1]"):
+        assert_same(t)
+        assert_same(t.encode())
+
+
+@SETTINGS
 @given(st.integers(min_value=-(10**60), max_value=10**60))
 def test_integers(n):
     assert_same(str(n))
@@ -104,6 +113,24 @@ def test_number_edges(doc):
     assert_same(doc)
     assert_same(doc.encode())
     assert_same(f"[{doc}]")
+
+
+@pytest.mark.parametrize("digits", [d[:k] for d in ("1234567890123456789012", "9999999999999999999999", "0000000000")
+                                    for k in range(0, 23)] + ["01", "00", "10", "-", "--1", "+1", "1a", "0x1"])
+def test_number_words(digits):
+    # Every digit count around the 8-byte words of the short-int and digit scanners,
+    # each followed by every kind of terminator, with and without room for a word.
+    for sign in ("", "-"):
+        for after in ("", ",", "]", " ", ".", ".5", "e", "e5", "E-2", "x", "\n", "/", "\u0130", "\U00010030"):
+            num = sign + digits + after
+            for doc in (num, "[" + num + "]", "[" + num + ", 123456789]", '{"a": ' + num + ', "b": 0}'):
+                assert_same(doc)
+                assert_same(doc.encode())
+                # In UCS2 and UCS4 strs, whose units are packed to bytes for the scan
+                # (U+0130 and U+10030 have a digit in their low byte).
+                for wide in ("\u20ac", "\U0001f600"):
+                    assert_same('["' + wide + '", ' + doc + "]")
+                    assert_same('["' + wide + '", ' + digits + after + digits + "]")
 
 
 def test_big_int_digit_limit():
@@ -141,6 +168,25 @@ def test_string_edges(doc):
 def test_utf8_edges(raw):
     assert_same(raw)
     assert_same(raw, rjson_doc=memoryview(raw))
+
+
+SEQUENCES = [b"\xc2\x80", b"\xc3\xa9", b"\xdf\xbf", b"\xe0\xa0\x80", b"\xe2\x82\xac", b"\xed\x9f\xbf",
+             b"\xed\xa0\x80", b"\xed\xbf\xbf", b"\xef\xbf\xbf", b"\xf0\x90\x80\x80", b"\xf0\x9f\x98\x80",
+             b"\xf4\x8f\xbf\xbf", b"\xc0\x80", b"\xc1\xbf", b"\xe0\x9f\xbf", b"\xf0\x8f\xbf\xbf",
+             b"\xf4\x90\x80\x80", b"\xf5\x80\x80\x80", b"\xf8\x88\x80\x80\x80", b"\x80", b"\xbf", b"\xc3",
+             b"\xe2\x82", b"\xf0\x9f\x98", b"\xc3\x28", b"\xe2\x28\xa1", b"\xf0\x28\x8c\xbc", b"\xff"]
+
+
+@pytest.mark.parametrize("seq", SEQUENCES)
+def test_utf8_sequences_in_context(seq):
+    # Each sequence at a string's start, middle and end, in short and long strings, next
+    # to escapes, and at the document's very end (where fewer than 4 bytes are left).
+    for pre, post in ((b"", b""), (b"ab", b"cd"), (b"\xc3\xa9" * 9, b"x" * 20), (b"\\n", b"\\t"),
+                      (b"\xe4\xb8\xad" * 7, b"\xf0\x9f\x98\x80" * 3)):
+        body = pre + seq + post
+        for doc in (b'"' + body + b'"', b'["' + body + b'", "' + body + b'", 1, 2]', b'{"' + body + b'": 0}'):
+            assert_same(doc)
+            assert_same(doc[:-1])
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"])
@@ -277,6 +323,29 @@ def test_key_cache_compares_bytes():
     assert hash(next(iter(d))) == hash("abc")
 
 
+@pytest.mark.parametrize("n", range(0, 70))
+def test_key_and_string_lengths(n):
+    # Keys that share their first and last 8 chars and differ in the middle (the cache
+    # matches by length and those words), strings around the 32-byte inline scan, and
+    # both at the very end of the document (where fewer than 8 or 32 bytes remain).
+    mid = ["x" * n, ("ab" * n)[:n]] + [("x" * n)[:i] + "y" + ("x" * n)[i + 1:] for i in (n // 2, n - 1) if n]
+    for wide in ("", "\u20ac", "\U0001f600", "\u00e9"):
+        keys = ["a" * 8 + m + "b" * 8 for m in mid] + mid + [m + wide for m in mid] + [wide + m for m in mid]
+        doc = json.dumps({k: k for k in keys}, ensure_ascii=False)
+        for _ in range(2):
+            assert_same(doc)
+            assert_same(doc.encode())
+            # The same keys in UCS2 and UCS4 strs: é must still make a UCS1 key.
+            assert_same(doc[:-1] + ', "\u20ac": 0}')
+            assert_same(doc[:-1] + ', "\U0001f600": 0}')
+        for k in keys:
+            for tail in ("", "\u00e9", "\\n", "\x01"):
+                s = json.dumps(k + tail, ensure_ascii=False)
+                for d in (s, "{" + s + ":" + s + "}", "[" + s + "]"):
+                    assert_same(d)
+                    assert_same(d.encode())
+
+
 @pytest.mark.parametrize("depth", [10, 500, 990])
 def test_nesting_within_limit(depth):
     assert_same("[" * depth + "]" * depth)
@@ -310,6 +379,21 @@ def test_whitespace_only_json_whitespace():
         assert_same("[1" + ws + "]")
 
 
+@pytest.mark.parametrize("n", [0, 1, 2, 15, 16, 17, 31, 32, 33, 40])
+def test_whitespace_runs(n):
+    # Runs around the 16-unit block of the run skipper, ending at every offset, at the
+    # document's end, and broken by a char that is not JSON whitespace.
+    for unit in (" ", "\t", "\n", "\r", " \n\t\r"):
+        ws = (unit * n)[:n]
+        for doc in ("[" + ws + "1" + ws + "," + ws + "2" + ws + "]" + ws, ws + "{" + ws + '"a"' + ws + ":" + ws + "[]}",
+                    "[1," + ws + "\x0b" + ws + "2]", "[" + ws, ws):
+            assert_same(doc)
+            assert_same(doc.encode())
+            assert_same(doc + "\u20ac")  # the same in a UCS2 str
+            assert_same("\U0001f600" + doc)  # and UCS4 (an error right away, but parsed)
+            assert_same('["\U0001f600", ' + doc[1:] if doc.startswith("[") else doc + "\U0001f600")
+
+
 @SETTINGS
 @given(st.text(st.characters(min_codepoint=0, max_codepoint=0x10FFFF), max_size=300))
 def test_long_strings_all_kinds(s):
@@ -317,6 +401,19 @@ def test_long_strings_all_kinds(s):
     for doc in (json.dumps(s), json.dumps(s, ensure_ascii=False), json.dumps([s, {s: s}], ensure_ascii=False)):
         assert_same(doc)
         assert_same(doc.encode("utf-8", "surrogatepass"))
+
+
+@pytest.mark.parametrize("n", [0, 7, 8, 9, 1023, 1024, 1025, 5000])
+def test_escaped_strings_widen_late(n):
+    # The escape decoder holds bytes until a char above 0xFF, then code points: every
+    # width arriving after n narrow chars, as an escape, raw, or UTF-8, and many such
+    # strings in one document (the buffer is reused and must not grow each time).
+    for wide in ("\u00e9", "\u20ac", "\U0001f600", "\ud800"):
+        for body in ("a" * n + "\n" + wide + "b", "\t" * n + wide + "\\", wide + "x\"" * n):
+            doc = json.dumps([body] * 50, ensure_ascii=False)
+            assert_same(doc)
+            assert_same(doc.encode("utf-8", "surrogatepass"))
+            assert_same(json.dumps(body))
 
 
 def test_gc_state_restored():

@@ -2,12 +2,15 @@
 //
 // Documents repeat the same keys over and over; building a str and hashing it for each
 // occurrence costs more than the lookup. Only short pure-ASCII keys without escapes are
-// cached, so the cached str's UCS1 data can be compared unit by unit with the input
-// (whatever its char type): a hit is never trusted on the hash alone. Memory is bounded
-// by kSlots strs of at most kMaxLen chars; the cache lives for the process (GIL-guarded).
+// cached. A key is described by its length and two words: its first 8 and last 8 bytes
+// (zero-padded when shorter). Up to 16 bytes these three values *are* the key, so a hit
+// is two word compares and no memcmp; longer keys also compare their middle. A hit is
+// thus never trusted on a hash. Memory is bounded by kSlots strs of at most kMaxLen
+// chars; the cache lives for the process (GIL-guarded).
 #pragma once
 #include <cstring>
 #include "common/py.hpp"
+#include "simd/inline.hpp"
 
 namespace rjson::decode {
 
@@ -17,15 +20,67 @@ public:
     static constexpr size_t kMaxLen = 64;    // longer keys are rarely repeated
 
     // A new reference to the str of the n ASCII units at s (n <= kMaxLen), or nullptr.
+    // Units up to `readable` may be read (so short keys are one unaligned load).
     template <class C>
-    PyObject* get(const C* s, size_t n) {
-        uint64_t h = hash(s, n);
-        Slot& slot = slots_[h & (kSlots - 1)];
-        if (slot.key && slot.hash == h && static_cast<size_t>(PyUnicode_GET_LENGTH(slot.key)) == n &&
-            equal(PyUnicode_1BYTE_DATA(slot.key), s, n)) {
+    RJSON_INLINE PyObject* get(const C* s, size_t n, const C* readable) {
+        uint64_t first = head(s, n, readable);
+        uint64_t last = n > 8 ? tail(s, n) : 0;
+        uint64_t h = (first ^ (last * kMul2) ^ n) * kMul;
+        Slot& slot = slots_[(h ^ (h >> 32)) & (kSlots - 1)];
+        if (RJSON_LIKELY(slot.key) && slot.first == first && slot.last == last && slot.len == n &&
+            (n <= 16 || middle_equal(PyUnicode_1BYTE_DATA(slot.key), s, n))) {
             Py_INCREF(slot.key);
             return slot.key;
         }
+        return miss(slot, s, n, first, last);
+    }
+
+private:
+    struct Slot {
+        uint64_t first;
+        uint64_t last;
+        PyObject* key;  // strong reference, or nullptr
+        size_t len;
+    };
+
+    static constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
+    static constexpr uint64_t kMul2 = 0xC2B2AE3D27D4EB4Full;
+
+    // Up to 8 ASCII units as little-endian bytes: the units [i, i + k).
+    template <class C>
+    static uint64_t pack(const C* s, size_t k) {
+        uint64_t w = 0;
+        for (size_t i = 0; i < k; ++i) w |= static_cast<uint64_t>(s[i] & 0xFF) << (8 * i);
+        return w;
+    }
+    // The first min(n, 8) units, zero-padded.
+    template <class C>
+    static RJSON_INLINE uint64_t head(const C* s, size_t n, const C* readable) {
+        if (RJSON_LIKELY(readable - s >= 8)) {
+            uint64_t w = simd::load8_as_bytes(s);
+            return n >= 8 ? w : w & ((uint64_t{1} << (8 * n)) - 1);
+        }
+        return pack(s, n < 8 ? n : 8);
+    }
+    // The last 8 units (n > 8).
+    template <class C>
+    static RJSON_INLINE uint64_t tail(const C* s, size_t n) {
+        return simd::load8_as_bytes(s + n - 8);
+    }
+    // Units [8, n - 8) of a key longer than 16 (the rest matched as words).
+    template <class C>
+    static bool middle_equal(const Py_UCS1* a, const C* s, size_t n) {
+        if constexpr (sizeof(C) == 1) {
+            return std::memcmp(a + 8, s + 8, n - 16) == 0;
+        } else {
+            for (size_t i = 8; i < n - 8; ++i)
+                if (a[i] != s[i]) return false;
+            return true;
+        }
+    }
+
+    template <class C>
+    RJSON_NOINLINE PyObject* miss(Slot& slot, const C* s, size_t n, uint64_t first, uint64_t last) {
         PyObject* key = PyUnicode_New(static_cast<Py_ssize_t>(n), 127);
         if (!key) return nullptr;
         Py_UCS1* d = PyUnicode_1BYTE_DATA(key);
@@ -37,65 +92,10 @@ public:
         }
         Py_INCREF(key);
         Py_XSETREF(slot.key, key);
-        slot.hash = h;
+        slot.first = first;
+        slot.last = last;
+        slot.len = n;
         return key;
-    }
-
-private:
-    struct Slot {
-        uint64_t hash;
-        PyObject* key;  // strong reference, or nullptr
-    };
-
-    static constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
-
-    static uint64_t mix(uint64_t h, uint64_t v) {
-        h = (h ^ v) * kMul;
-        return h ^ (h >> 29);
-    }
-
-    template <class C>
-    static uint64_t hash(const C* s, size_t n) {
-        uint64_t h = n;
-        if constexpr (sizeof(C) == 1) {
-            // Eight bytes at a time; the tail is zero-padded (the length is mixed in).
-            size_t i = 0;
-            for (; i + 8 <= n; i += 8) {
-                uint64_t w;
-                std::memcpy(&w, s + i, 8);
-                h = mix(h, w);
-            }
-            if (i < n) {
-                uint64_t w = 0;
-                std::memcpy(&w, s + i, n - i);
-                h = mix(h, w);
-            }
-        } else {
-            // Pack the (ASCII) units into bytes so every char type hashes alike.
-            uint64_t w = 0;
-            size_t k = 0;
-            for (size_t i = 0; i < n; ++i) {
-                w |= static_cast<uint64_t>(s[i] & 0xFF) << (8 * k);
-                if (++k == 8) {
-                    h = mix(h, w);
-                    w = 0;
-                    k = 0;
-                }
-            }
-            if (k) h = mix(h, w);
-        }
-        return h;
-    }
-
-    template <class C>
-    static bool equal(const Py_UCS1* a, const C* s, size_t n) {
-        if constexpr (sizeof(C) == 1) {
-            return std::memcmp(a, s, n) == 0;
-        } else {
-            for (size_t i = 0; i < n; ++i)
-                if (a[i] != s[i]) return false;
-            return true;
-        }
     }
 
     Slot slots_[kSlots] = {};

@@ -5,6 +5,7 @@
 #include <cstring>
 #include "common/py.hpp"
 #include "decode/pow10_table.hpp"
+#include "simd/inline.hpp"
 
 namespace rjson::decode {
 
@@ -21,32 +22,41 @@ struct NumberScan {
     int64_t exp10;          // the value is mantissa * 10^exp10 (when digits <= 19)
 };
 
-// Eight ASCII digits at p as their value, or -1 if they are not all digits. Little-endian
-// SWAR: validate with two masks, then combine pairs, quads and halves by multiplication.
-inline int64_t eight_digits(const uint8_t* p) {
-    uint64_t v;
-    std::memcpy(&v, p, 8);
-    if (((v & 0xF0F0F0F0F0F0F0F0ull) | (((v + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) >> 4)) !=
-        0x3333333333333333ull)
-        return -1;
-    v -= 0x3030303030303030ull;
-    v = (v * 10 + (v >> 8)) & 0x00FF00FF00FF00FFull;          // 4 two-digit values
-    v = (v * 100 + (v >> 16)) & 0x0000FFFF0000FFFFull;        // 2 four-digit values
-    v = (v * 10000 + (v >> 32)) & 0xFFFFFFFFull;              // 1 eight-digit value
-    return static_cast<int64_t>(v);
+// Digits in a word, little-endian SWAR. A byte is a digit when its high nibble is 3
+// and adding 6 keeps it so; the first non-digit is the lowest byte failing that (the
+// carries and borrows it causes only reach higher bytes, which callers discard).
+inline constexpr uint64_t kZeros = 0x3030303030303030ull;
+RJSON_INLINE uint64_t non_digit_bytes(uint64_t w) {
+    return ((w & 0xF0F0F0F0F0F0F0F0ull) ^ kZeros) | (((w + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) ^ kZeros);
 }
+// The value of the k leading digit bytes of w (1 <= k <= 8): moved to the top bytes
+// with zeros below, then pairs, quads and halves combined by multiplication.
+RJSON_INLINE uint64_t leading_digits(uint64_t w, unsigned k) {
+    uint64_t v = (w - kZeros) << (8 * (8 - k));
+    v = (v * 10 + (v >> 8)) & 0x00FF00FF00FF00FFull;
+    v = (v * 100 + (v >> 16)) & 0x0000FFFF0000FFFFull;
+    return (v * 10000 + (v >> 32)) & 0xFFFFFFFFull;
+}
+inline constexpr uint64_t kPow10u[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
 
 // Consumes a run of digits at p, folding them into *w (wrapping past 19 digits: callers
 // check the count). Returns the end of the run.
 template <class C>
 RJSON_INLINE const C* eat_digits(const C* p, const C* end, uint64_t* w) {
     uint64_t m = *w;
-    if constexpr (sizeof(C) == 1) {
+    {
         while (end - p >= 8) {
-            int64_t eight = eight_digits(p);
-            if (eight < 0) break;
-            m = m * 100000000ull + static_cast<uint64_t>(eight);
-            p += 8;
+            uint64_t word = simd::load8_as_bytes(p);
+            uint64_t non_digit = non_digit_bytes(word);
+            if (!non_digit) {
+                m = m * 100000000ull + leading_digits(word, 8);
+                p += 8;
+                continue;
+            }
+            unsigned k = static_cast<unsigned>(__builtin_ctzll(non_digit)) / 8;
+            if (k) m = m * kPow10u[k] + leading_digits(word, k);
+            *w = m;
+            return p + k;
         }
     }
     while (p < end && is_digit(*p)) {
@@ -57,25 +67,49 @@ RJSON_INLINE const C* eat_digits(const C* p, const C* end, uint64_t* w) {
     return p;
 }
 
-// Matches -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)? at p, backing off a fraction or
-// exponent that has no digits, as json does ("1." is the int 1 followed by extra data).
+// The integer part of a number at p when it is "-?[1-9][0-9]{0,6}" or "-?0": its
+// length (sign included) and value, found and combined in one word; 0 for anything
+// else (longer: see int_part; malformed: the general scanner's job). p has 9
+// readable units.
 template <class C>
-RJSON_INLINE NumberScan scan_number(const C* p, const C* end) {
-    NumberScan r{nullptr, false, false, 0, 0, 0, 0};
-    if (*p == '-') {
-        r.negative = true;
-        if (++p == end) return r;
-    }
-    const C* int_start = p;
-    uint64_t w = 0;
-    if (*p >= '1' && *p <= '9') {
-        p = eat_digits(p, end, &w);
-    } else if (*p == '0') {
-        ++p;
-    } else {
-        return r;
-    }
-    size_t int_digits = static_cast<size_t>(p - int_start);
+RJSON_INLINE size_t short_int_part(const C* p, bool* negative, uint64_t* value) {
+    *negative = *p == '-';
+    const C* q = p + *negative;
+    uint64_t w = simd::load8_as_bytes(q);
+    uint64_t non_digit = non_digit_bytes(w);
+    if (!non_digit) return 0;  // 8 digits or more
+    unsigned nd = static_cast<unsigned>(__builtin_ctzll(non_digit)) / 8;
+    if (nd == 0 || (nd > 1 && q[0] == '0')) return 0;
+    *value = leading_digits(w, nd);
+    return nd + *negative;
+}
+
+// The integer part of a number at p, "-?(0|[1-9][0-9]*)": its end, with its value
+// (wrapping past 19 digits) and digit count, or nullptr if there is none (the general
+// scanner then reports the error). For those short_int_part leaves: the first eight
+// digits come from one word, the rest from eat_digits. p has 9 readable units.
+template <class C>
+RJSON_INLINE const C* int_part(const C* p, const C* end, bool* negative, uint64_t* value, size_t* digits) {
+    *negative = *p == '-';
+    const C* q = p + *negative;
+    uint64_t w = simd::load8_as_bytes(q);
+    uint64_t non_digit = non_digit_bytes(w);
+    unsigned nd = non_digit ? static_cast<unsigned>(__builtin_ctzll(non_digit)) / 8 : 8;
+    if (nd == 0 || (nd > 1 && q[0] == '0')) return nullptr;
+    uint64_t v = leading_digits(w, nd);
+    const C* r = q + nd;
+    if (nd == 8) r = eat_digits(r, end, &v);
+    *value = v;
+    *digits = static_cast<size_t>(r - q);
+    return r;
+}
+
+// The rest of a number after its integer part, which ended at p with the value w of
+// its int_digits digits: the fraction and exponent, backed off when they have no
+// digits, as json does ("1." is the int 1 followed by extra data).
+template <class C>
+RJSON_INLINE NumberScan finish_number(const C* p, const C* end, bool negative, uint64_t w, size_t int_digits) {
+    NumberScan r{nullptr, false, negative, 0, 0, 0, 0};
     size_t frac_digits = 0;
     if (end - p >= 2 && *p == '.' && is_digit(p[1])) {
         r.is_float = true;
@@ -107,6 +141,26 @@ RJSON_INLINE NumberScan scan_number(const C* p, const C* end) {
     r.exp10 = exp10 - static_cast<int64_t>(frac_digits > kSat ? kSat : frac_digits);
     r.end = p;
     return r;
+}
+
+// Matches -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)? at p (see finish_number).
+template <class C>
+RJSON_INLINE NumberScan scan_number(const C* p, const C* end) {
+    bool negative = false;
+    if (*p == '-') {
+        negative = true;
+        if (++p == end) return NumberScan{nullptr, false, true, 0, 0, 0, 0};
+    }
+    const C* int_start = p;
+    uint64_t w = 0;
+    if (*p >= '1' && *p <= '9') {
+        p = eat_digits(p, end, &w);
+    } else if (*p == '0') {
+        ++p;
+    } else {
+        return NumberScan{nullptr, false, negative, 0, 0, 0, 0};
+    }
+    return finish_number(p, end, negative, w, static_cast<size_t>(p - int_start));
 }
 
 // The number's text as ASCII chars in a NUL-terminated buffer: the input itself when it
@@ -155,13 +209,23 @@ PyObject* int_from_scan(const C* s, size_t n, const NumberScan& r) {
 // rounding bit) the error adds less than 2^64, so the result is certain unless the bits
 // between could carry (all ones) or a tie is possible (rounding bit set, rest zero).
 // Those cases, subnormals and overflow return false for the slow exact path.
-inline bool parse_float_fast(const NumberScan& r, double* out) {
+RJSON_INLINE bool parse_float_fast(const NumberScan& r, double* out) {
     if (r.digits > 19) return false;
     bool negative = r.negative;
     uint64_t w = r.mantissa;
     int64_t exp10 = r.exp10;
     if (w == 0) {
         *out = negative ? -0.0 : 0.0;
+        return true;
+    }
+    // Short decimals (prices, 0.5, 1e3): mantissa and power of ten are both exact
+    // doubles, so one IEEE multiply or divide is the correctly rounded result.
+    static constexpr double kExact[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                          1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    if (w < (uint64_t{1} << 53) && exp10 >= -22 && exp10 <= 22) {
+        double d = static_cast<double>(w);
+        d = exp10 < 0 ? d / kExact[-exp10] : d * kExact[exp10];
+        *out = negative ? -d : d;
         return true;
     }
     if (exp10 < kMinExp10 || exp10 > kMaxExp10) return false;
@@ -192,9 +256,8 @@ inline bool parse_float_fast(const NumberScan& r, double* out) {
 
 // The twin of parse_float_fast that is obviously right: correctly rounded library code.
 template <class C>
-PyObject* float_from_text(const C* s, size_t n, const NumberScan& r) {
+RJSON_NOINLINE PyObject* float_from_text_slow(const C* s, size_t n) {
     double d;
-    if (RJSON_LIKELY(parse_float_fast(r, &d))) return PyFloat_FromDouble(d);
     if constexpr (sizeof(C) == 1) {
         // Correctly rounded (Eisel-Lemire with a fallback), straight from the input.
         const char* first = reinterpret_cast<const char*>(s);
@@ -213,6 +276,15 @@ PyObject* float_from_text(const C* s, size_t n, const NumberScan& r) {
     d = PyOS_string_to_double(text.get(), nullptr, nullptr);
     if (d == -1.0 && PyErr_Occurred()) return nullptr;
     return PyFloat_FromDouble(d);
+}
+
+// The float of the number text [s, s + n) as scanned in r: the fast path inline
+// (no call, r stays in registers), everything else out of line.
+template <class C>
+RJSON_INLINE PyObject* float_from_text(const C* s, size_t n, const NumberScan& r) {
+    double d;
+    if (RJSON_LIKELY(parse_float_fast(r, &d))) return PyFloat_FromDouble(d);
+    return float_from_text_slow(s, n);
 }
 
 // A str of the n ASCII units at s: what parse_float, parse_int and parse_constant receive.

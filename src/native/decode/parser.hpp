@@ -14,6 +14,7 @@
 #include "decode/key_cache.hpp"
 #include "decode/numbers.hpp"
 #include "decode/strings.hpp"
+#include "simd/inline.hpp"
 #include "simd/kernels.hpp"
 
 namespace rjson::decode {
@@ -120,11 +121,18 @@ public:
     }
 
 private:
-    static RJSON_INLINE bool is_ws(C c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+    // One compare for the common non-whitespace case, then a bit test.
+    static RJSON_INLINE bool is_ws(C c) {
+        constexpr uint64_t kWs = (1ull << ' ') | (1ull << '\t') | (1ull << '\n') | (1ull << '\r');
+        return c <= ' ' && ((kWs >> c) & 1);
+    }
 
+    // Compact documents have no whitespace and json.dumps' separators one space, so
+    // those two cases are checked inline; longer runs (indentation) go 16 at a time.
     RJSON_INLINE const C* skip_ws(const C* p) const {
-        while (p < end_ && is_ws(*p)) ++p;
-        return p;
+        if (RJSON_LIKELY(p < end_) && !is_ws(*p)) return p;
+        if (p < end_ && ++p < end_ && !is_ws(*p)) return p;
+        return simd::skip_ws_run(p, end_);
     }
 
     RJSON_NOINLINE PyObject* error(const char* msg, const C* at) {
@@ -186,6 +194,42 @@ private:
     }
 
     RJSON_INLINE PyObject* parse_number(const C*& p) {
+        if constexpr (!kHooks) {
+            // Most numbers have a short integer part: it comes from one word, an int
+            // ends there and a float goes on from there. Longer integer parts (ids,
+            // 64-bit values) are read on from their first word the same way.
+            bool negative;
+            uint64_t head;
+            if (RJSON_LIKELY(end_ - p >= 9)) {
+                const C* s = p;
+                const C* r;
+                size_t digits;
+                if (size_t n = short_int_part(p, &negative, &head); RJSON_LIKELY(n)) {
+                    C next = p[n];  // readable: n < 9
+                    if (RJSON_LIKELY(next != '.' && next != 'e' && next != 'E')) {
+                        p += n;
+                        long v = static_cast<long>(head);
+                        return PyLong_FromLong(negative ? -v : v);
+                    }
+                    r = p + n;
+                    digits = n - negative;
+                } else {
+                    r = int_part(p, end_, &negative, &head, &digits);
+                    bool more = r && r < end_ && (*r == '.' || *r == 'e' || *r == 'E');
+                    if (r && !more && digits <= 18) {
+                        p = r;
+                        long long v = negative ? -static_cast<long long>(head) : static_cast<long long>(head);
+                        return PyLong_FromLongLong(v);
+                    }
+                }
+                if (RJSON_LIKELY(r)) {
+                    NumberScan scan = finish_number(r, end_, negative, head, digits);
+                    p = static_cast<const C*>(scan.end);
+                    if (scan.is_float) return float_from_text(s, static_cast<size_t>(p - s), scan);
+                    return int_from_scan(s, static_cast<size_t>(p - s), scan);
+                }
+            }
+        }
         const C* s = p;
         NumberScan r = scan_number(p, end_);
         if (RJSON_UNLIKELY(!r.end)) return error("Expecting value", s);
@@ -202,37 +246,40 @@ private:
         return int_from_scan(s, n, r);
     }
 
-    // A string starting at the quote at p; p moves past the closing quote.
+    // A string starting at the quote at p; p moves past the closing quote. The common
+    // case (no escape, no control char) is one scan and one copy into the new str.
     template <bool kKey>
     RJSON_INLINE PyObject* parse_string(const C*& p) {
-        const C* quote = p;
         const C* s = p + 1;
-        const C* cur = s;
-        uint32_t seen = 0;
-        for (;;) {
-            uint32_t run_seen;
-            cur += scan_string(cur, static_cast<size_t>(end_ - cur), &run_seen);
-            seen |= run_seen;
-            if (RJSON_UNLIKELY(cur == end_)) return error("Unterminated string starting at", quote);
-            C c = *cur;
-            if (RJSON_LIKELY(c == '"')) break;
-            if (c == '\\') return parse_string_escaped(quote, s, cur, seen, p);
-            // A raw control char: an error, unless strict=False lets it through.
-            if (opts_.strict) return error("Invalid control character at", cur);
-            ++cur;
+        uint32_t seen;
+        const C* cur;
+        // In UCS2 strs only keys (short, ASCII) are scanned inline, and nothing in UCS4
+        // strs (8 units): values, often long or non-ASCII there, paid for the inline
+        // scan and the kernel both (str_cjk, twitter as str: +10-17%).
+        constexpr ptrdiff_t kInlineUnits = 32 / sizeof(C);
+        if (sizeof(C) == 4 || (sizeof(C) == 2 && !kKey)) {
+            cur = s + scan_string(s, static_cast<size_t>(end_ - s), &seen);
+        } else if (RJSON_LIKELY(end_ - s >= kInlineUnits)) {
+            unsigned k = simd::scan_string32(s, &seen);
+            cur = s + k;
+            if (RJSON_UNLIKELY(k == kInlineUnits)) {
+                uint32_t more;
+                cur += scan_string(cur, static_cast<size_t>(end_ - cur), &more);
+                seen |= more;
+            }
+        } else {
+            // The document's last 32 bytes (all of a tiny one): unit by unit.
+            seen = 0;
+            for (cur = s; cur < end_ && *cur >= 0x20 && *cur != '"' && *cur != '\\'; ++cur) seen |= *cur;
         }
+        if (RJSON_UNLIKELY(cur == end_ || *cur != '"')) return parse_string_slow(p, cur, seen);
         p = cur + 1;
         size_t n = static_cast<size_t>(cur - s);
         if constexpr (kUtf8) {
-            if (RJSON_UNLIKELY(seen >= 0x80)) {
-                scratch_.clear();
-                uint32_t cps = 0;
-                if (!decode_utf8(s, cur, scratch_, &cps)) return nullptr;
-                return make_str(scratch_.data(), scratch_.size(), cps);
-            }
+            if (RJSON_UNLIKELY(seen >= 0x80)) return str_from_utf8(s, cur, end_);
         }
         if constexpr (kKey) {
-            if (seen < 0x80 && n <= KeyCache::kMaxLen) return key_cache.get(s, n);
+            if (seen < 0x80 && n <= KeyCache::kMaxLen) return key_cache.get(s, n, end_);
         }
         return make_str(s, n, seen);
     }
@@ -243,93 +290,91 @@ private:
             if (seen >= 0x80) return decode_utf8(s, e, scratch_, cps);
         }
         size_t n = static_cast<size_t>(e - s);
-        if (!scratch_.reserve(n)) return false;
+        if (!(seen < 0x100 ? scratch_.reserve(n) : scratch_.widen(n))) return false;
         scratch_.append(s, n);
         *cps |= seen;
         return true;
     }
 
-    static int hex_value(C c) {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    }
-    // The 4 hex digits at h as a code unit, or -1.
+    // The 4 hex digits at h as a code unit, or a negative number.
     static int32_t hex4(const C* h) {
-        int32_t v = 0;
-        for (int i = 0; i < 4; ++i) {
-            int d = hex_value(h[i]);
-            if (d < 0) return -1;
-            v = (v << 4) | d;
-        }
-        return v;
+        auto digit = [](C c) -> int32_t { return c < 0x80 ? kHexDigit[c] : -1; };
+        int32_t a = digit(h[0]), b = digit(h[1]), c = digit(h[2]), d = digit(h[3]);
+        if ((a | b | c | d) < 0) return -1;
+        return (a << 12) | (b << 8) | (c << 4) | d;
     }
 
-    // The string's slow path, entered at its first backslash `cur`: decodes into the
-    // scratch buffer. Positions in errors follow scanstring_unicode exactly.
-    RJSON_NOINLINE PyObject* parse_string_escaped(const C* quote, const C* s, const C* cur, uint32_t seen,
-                                                   const C*& p) {
+    // A plain run this long in an escaped string goes to the vector scan; shorter ones
+    // (between escapes in escape-heavy text) are cheaper unit by unit.
+    static constexpr unsigned kScalarRun = 8;
+
+    // The string's slow path, entered at `cur`, the first unit that is not plain (after
+    // [p + 1, cur), whose OR is `seen`): decodes the whole string into the scratch
+    // buffer, escapes through a table and plain units one by one until a run gets long.
+    // Positions in errors follow scanstring_unicode exactly.
+    RJSON_NOINLINE PyObject* parse_string_slow(const C*& p, const C* cur, uint32_t seen) {
+        const C* quote = p;
         scratch_.clear();
         uint32_t cps = 0;
-        if (!append_run(s, cur, seen, &cps)) return nullptr;
+        if (!append_run(quote + 1, cur, seen, &cps)) return nullptr;
+        unsigned plain = 0;
         for (;;) {
-            // cur is at a backslash.
-            const C* next = cur + 1;
-            if (next == end_) return error("Unterminated string starting at", quote);
-            uint32_t c = *next;
-            if (c != 'u') {
-                switch (c) {
-                    case '"': case '\\': case '/': break;
-                    case 'b': c = '\b'; break;
-                    case 'f': c = '\f'; break;
-                    case 'n': c = '\n'; break;
-                    case 'r': c = '\r'; break;
-                    case 't': c = '\t'; break;
-                    default: return error("Invalid \\escape", cur);
-                }
-                cur = next + 1;
-            } else {
-                const C* h = next + 1;
-                // json wants at least one char after the 4 digits (the closing quote).
-                if (end_ - h <= 4) return error("Invalid \\uXXXX escape", next);
-                int32_t v = hex4(h);
-                if (v < 0) return error("Invalid \\uXXXX escape", next);
-                cur = h + 4;
-                c = static_cast<uint32_t>(v);
-                // A high surrogate followed by an escaped low one is one char; anything
-                // else after it leaves it lone (and is parsed on its own next).
-                if (c >= 0xD800 && c <= 0xDBFF && end_ - cur > 6 && cur[0] == '\\' && cur[1] == 'u') {
-                    int32_t lo = hex4(cur + 2);
-                    if (lo < 0) return error("Invalid \\uXXXX escape", cur + 1);
-                    if (lo >= 0xDC00 && lo <= 0xDFFF) {
-                        c = 0x10000 + (((c - 0xD800) << 10) | static_cast<uint32_t>(lo - 0xDC00));
-                        cur += 6;
+            if (RJSON_UNLIKELY(cur == end_)) return error("Unterminated string starting at", quote);
+            uint32_t c = *cur;
+            if (c == '"') break;
+            if (c == '\\') {
+                plain = 0;
+                const C* next = cur + 1;
+                if (next == end_) return error("Unterminated string starting at", quote);
+                c = *next;
+                if (c != 'u') {
+                    c = c < 0x80 ? kEscaped[c] : 0;
+                    if (!c) return error("Invalid \\escape", cur);
+                    cur = next + 1;
+                } else {
+                    const C* h = next + 1;
+                    // json wants at least one char after the 4 digits (the closing quote).
+                    if (end_ - h <= 4) return error("Invalid \\uXXXX escape", next);
+                    int32_t v = hex4(h);
+                    if (v < 0) return error("Invalid \\uXXXX escape", next);
+                    cur = h + 4;
+                    c = static_cast<uint32_t>(v);
+                    // A high surrogate followed by an escaped low one is one char; anything
+                    // else after it leaves it lone (and is parsed on its own next).
+                    if (c >= 0xD800 && c <= 0xDBFF && end_ - cur > 6 && cur[0] == '\\' && cur[1] == 'u') {
+                        int32_t lo = hex4(cur + 2);
+                        if (lo < 0) return error("Invalid \\uXXXX escape", cur + 1);
+                        if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                            c = 0x10000 + (((c - 0xD800) << 10) | static_cast<uint32_t>(lo - 0xDC00));
+                            cur += 6;
+                        }
                     }
                 }
-            }
-            if (!scratch_.reserve(1)) return nullptr;
-            scratch_.push(c);
-            cps |= c;
-            // The run up to the next quote or backslash.
-            for (;;) {
+            } else if (RJSON_UNLIKELY(c < 0x20)) {
+                // A raw control char: an error, unless strict=False lets it through.
+                if (opts_.strict) return error("Invalid control character at", cur);
+                ++cur;
+            } else if (++plain >= kScalarRun) {
                 uint32_t run_seen;
                 const C* run = cur;
                 cur += scan_string(cur, static_cast<size_t>(end_ - cur), &run_seen);
                 if (!append_run(run, cur, run_seen, &cps)) return nullptr;
-                if (cur == end_) return error("Unterminated string starting at", quote);
-                C d = *cur;
-                if (d == '"') {
-                    p = cur + 1;
-                    return make_str(scratch_.data(), scratch_.size(), cps);
-                }
-                if (d == '\\') break;
-                if (opts_.strict) return error("Invalid control character at", cur);
-                if (!scratch_.reserve(1)) return nullptr;
-                scratch_.push(d);
+                plain = 0;
+                continue;
+            } else if (kUtf8 && c >= 0x80) {
+                int len = utf8_sequence(reinterpret_cast<const uint8_t*>(cur),
+                                        reinterpret_cast<const uint8_t*>(end_), &c);
+                if (!len) return nullptr;  // invalid UTF-8: the caller re-decodes
+                cur += len;
+            } else {
                 ++cur;
             }
+            if (!scratch_.reserve(1) || !scratch_.push(c)) return nullptr;
+            cps |= c;
         }
+        p = cur + 1;
+        if (scratch_.wide()) return make_str(scratch_.code_points(), scratch_.size(), cps);
+        return make_str(scratch_.bytes(), scratch_.size(), cps);
     }
 
     // Containers count against the recursion limit as json's do (same RecursionError
@@ -445,6 +490,17 @@ private:
         return nullptr;
     }
 
+    // PyDict_SetItem minus its type checks and hash fetch: keys are exact strs whose
+    // hash the key cache (or an earlier insertion) computed. The private call exists
+    // with this signature up to 3.12; later versions take the public path.
+    static RJSON_INLINE int dict_set(PyObject* dict, PyObject* key, PyObject* value) {
+#if PY_VERSION_HEX < 0x030D0000
+        Py_hash_t hash = reinterpret_cast<PyASCIIObject*>(key)->hash;
+        if (RJSON_LIKELY(hash != -1)) return _PyDict_SetItem_KnownHash(dict, key, value, hash);
+#endif
+        return PyDict_SetItem(dict, key, value);
+    }
+
     // The object from the key/value pairs above `base`; always consumes them.
     PyObject* build_object(size_t base) {
         size_t n = (stack_.size() - base) / 2;
@@ -470,7 +526,7 @@ private:
         PyObject* dict = n > 5 ? _PyDict_NewPresized(static_cast<Py_ssize_t>(n)) : PyDict_New();
         if (!dict) return stack_.truncate(base), nullptr;
         for (size_t i = 0; i < n; ++i) {
-            if (RJSON_UNLIKELY(PyDict_SetItem(dict, kv[2 * i], kv[2 * i + 1]) < 0)) {
+            if (RJSON_UNLIKELY(dict_set(dict, kv[2 * i], kv[2 * i + 1]) < 0)) {
                 Py_DECREF(dict);
                 stack_.truncate(base);
                 return nullptr;

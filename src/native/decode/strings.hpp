@@ -2,6 +2,7 @@
 #pragma once
 #include <cstring>
 #include "common/py.hpp"
+#include "simd/inline.hpp"
 
 namespace rjson::decode {
 
@@ -9,6 +10,11 @@ namespace rjson::decode {
 // (0x80, 0x100, 0x10000) are powers of two, so max < 2^k exactly when OR < 2^k.
 template <class C>
 PyObject* make_str(const C* s, size_t n, uint32_t seen) {
+    // One-char strs below U+0100 are CPython's cached singletons: no allocation.
+    if (n == 1) {
+        uint32_t c = s[0];
+        if (c < 0x100) return PyUnicode_FromOrdinal(static_cast<int>(c));
+    }
     Py_UCS4 maxchar = seen < 0x80 ? 0x7F : seen < 0x100 ? 0xFF : seen < 0x10000 ? 0xFFFF : 0x10FFFF;
     PyObject* str = PyUnicode_New(static_cast<Py_ssize_t>(n), maxchar);
     if (!str) return nullptr;
@@ -35,85 +41,251 @@ PyObject* make_str(const C* s, size_t n, uint32_t seen) {
     return str;
 }
 
-// A growable buffer of code points for strings that need decoding (escapes, UTF-8).
+// What each char after a backslash stands for (0: not a valid escape; 'u' is handled
+// apart), and each ASCII char's hex digit value (-1: not one).
+inline constexpr auto kEscaped = [] {
+    struct { uint8_t v[128] = {}; constexpr uint8_t operator[](uint32_t i) const { return v[i]; } } t;
+    t.v['"'] = '"'; t.v['\\'] = '\\'; t.v['/'] = '/';
+    t.v['b'] = '\b'; t.v['f'] = '\f'; t.v['n'] = '\n'; t.v['r'] = '\r'; t.v['t'] = '\t';
+    return t;
+}();
+inline constexpr auto kHexDigit = [] {
+    struct { int8_t v[128] = {}; constexpr int8_t operator[](uint32_t i) const { return v[i]; } } t;
+    for (int i = 0; i < 128; ++i)
+        t.v[i] = i >= '0' && i <= '9' ? i - '0' : i >= 'a' && i <= 'f' ? i - 'a' + 10 : i >= 'A' && i <= 'F' ? i - 'A' + 10 : -1;
+    return t;
+}();
+
+// A growable buffer for strings that need decoding (escapes, UTF-8 with escapes). It
+// holds bytes while every char is below 0x100, the usual case (ASCII text with a few
+// \n), so plain runs are memcpy'd and the str is filled by one memcpy; the first wider
+// char converts it to code points (uint32) for the rest of the string.
 class Scratch {
 public:
     ~Scratch() {
         if (data_ != inline_) PyMem_Free(data_);
     }
-    void clear() { size_ = 0; }
+    void clear() {
+        size_ = 0;
+        wide_ = false;
+    }
     size_t size() const { return size_; }
-    const uint32_t* data() const { return data_; }
-    // Room for n more code points; false (MemoryError set) if it cannot grow.
-    bool reserve(size_t n) {
-        if (RJSON_LIKELY(size_ + n <= cap_)) return true;
+    bool wide() const { return wide_; }
+    const uint8_t* bytes() const { return data_; }
+    const uint32_t* code_points() const { return reinterpret_cast<const uint32_t*>(data_); }
+
+    // Room for n more units; false (MemoryError set) if it cannot grow.
+    RJSON_INLINE bool reserve(size_t n) {
+        return RJSON_LIKELY((size_ + n) * unit() <= cap_) || grow((size_ + n) * unit());
+    }
+    // Switches to code points (with room for n more); false on MemoryError.
+    bool widen(size_t n) {
+        if (wide_) return reserve(n);
+        if ((size_ + n) * 4 > cap_ && !grow((size_ + n) * 4)) return false;
+        for (size_t i = size_; i-- > 0;) reinterpret_cast<uint32_t*>(data_)[i] = data_[i];
+        wide_ = true;
+        return true;
+    }
+    // One char, room reserved; false (MemoryError set) if widening fails.
+    RJSON_INLINE bool push(uint32_t c) {
+        if (RJSON_LIKELY(!wide_)) {
+            if (RJSON_LIKELY(c < 0x100)) {
+                data_[size_++] = static_cast<uint8_t>(c);
+                return true;
+            }
+            if (!widen(1)) return false;
+        }
+        reinterpret_cast<uint32_t*>(data_)[size_++] = c;
+        return true;
+    }
+    // n units all below 0x100 when narrow (the caller widens first otherwise).
+    template <class C>
+    void append(const C* s, size_t n) {
+        if (!wide_) {
+            if constexpr (sizeof(C) == 1) std::memcpy(data_ + size_, s, n);
+            else for (size_t i = 0; i < n; ++i) data_[size_ + i] = static_cast<uint8_t>(s[i]);
+        } else {
+            uint32_t* d = reinterpret_cast<uint32_t*>(data_) + size_;
+            for (size_t i = 0; i < n; ++i) d[i] = s[i];
+        }
+        size_ += n;
+    }
+    // Code-point view for writers that fill it directly (wide only).
+    uint32_t* end32() { return reinterpret_cast<uint32_t*>(data_) + size_; }
+    void resize(size_t n) { size_ = n; }
+
+private:
+    size_t unit() const { return wide_ ? 4 : 1; }
+    RJSON_NOINLINE bool grow(size_t need) {
         size_t cap = cap_ * 2;
-        while (cap < size_ + n) cap *= 2;
-        uint32_t* p = static_cast<uint32_t*>(
-            data_ == inline_ ? PyMem_Malloc(cap * 4) : PyMem_Realloc(data_, cap * 4));
+        while (cap < need) cap *= 2;
+        uint8_t* p = static_cast<uint8_t*>(data_ == inline_ ? PyMem_Malloc(cap) : PyMem_Realloc(data_, cap));
         if (!p) {
             PyErr_NoMemory();
             return false;
         }
-        if (data_ == inline_) std::memcpy(p, inline_, size_ * 4);
+        if (data_ == inline_) std::memcpy(p, inline_, size_ * unit());
         data_ = p;
         cap_ = cap;
         return true;
     }
-    // Callers reserve() first.
-    void push(uint32_t c) { data_[size_++] = c; }
-    template <class C>
-    void append(const C* s, size_t n) {
-        for (size_t i = 0; i < n; ++i) data_[size_ + i] = s[i];
-        size_ += n;
-    }
-
-private:
-    static constexpr size_t kInline = 256;
-    uint32_t inline_[kInline];
-    uint32_t* data_ = inline_;
+    static constexpr size_t kInline = 1024;
+    alignas(4) uint8_t inline_[kInline];
+    uint8_t* data_ = inline_;
     size_t size_ = 0;
     size_t cap_ = kInline;
+    bool wide_ = false;
 };
 
-// Decodes the UTF-8 in [s, e) into out, ORing code points into *seen. Encoded surrogates
-// (ED A0..BF xx) are accepted as lone surrogates, as 'surrogatepass' does. Returns false
-// on invalid UTF-8 (no Python error set: the caller re-decodes through Python to raise
-// exactly json's UnicodeDecodeError).
-inline bool decode_utf8(const uint8_t* s, const uint8_t* e, Scratch& out, uint32_t* seen) {
-    if (!out.reserve(static_cast<size_t>(e - s))) return false;  // never more chars than bytes
-    uint32_t acc = 0;
+// The one multi-byte UTF-8 sequence at s (s[0] >= 0x80, s < e): its length, with the
+// code point in *cp, or 0 if it is invalid. Encoded surrogates (ED A0..BF xx) are
+// accepted as lone surrogates, as 'surrogatepass' does.
+RJSON_INLINE int utf8_sequence(const uint8_t* s, const uint8_t* e, uint32_t* cp) {
+    // One branch per length; its checks are merged with non-short-circuit ors.
+    uint32_t c = s[0];
+    auto bad = [](uint32_t b) { return (b & 0xC0) != 0x80; };
+    if (c >= 0xC2 && c <= 0xDF) {
+        if (e - s < 2) return 0;
+        uint32_t b1 = s[1];
+        if (bad(b1)) return 0;
+        *cp = ((c & 0x1F) << 6) | (b1 & 0x3F);
+        return 2;
+    }
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (e - s < 3) return 0;
+        uint32_t b1 = s[1], b2 = s[2];
+        uint32_t v = ((c & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (b2 & 0x3F);
+        if (bad(b1) | bad(b2) | (v < 0x800)) return 0;  // v < 0x800: overlong
+        *cp = v;
+        return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (e - s < 4) return 0;
+        uint32_t b1 = s[1], b2 = s[2], b3 = s[3];
+        uint32_t v = ((c & 0x07) << 18) | ((b1 & 0x3F) << 12) | ((b2 & 0x3F) << 6) | (b3 & 0x3F);
+        if (bad(b1) | bad(b2) | bad(b3) | (v < 0x10000) | (v > 0x10FFFF)) return 0;  // overlong, too big
+        *cp = v;
+        return 4;
+    }
+    return 0;
+}
+
+// Decodes the UTF-8 in [s, e) into d, which has room for every char. Returns false on
+// invalid UTF-8 (no Python error set: the caller re-decodes through Python to raise
+// exactly json's UnicodeDecodeError). Out may be narrower than a code point only when
+// the caller knows from the lead bytes that every char fits. Bytes up to `readable` may
+// be read; the byte at e, if readable, must not be a continuation (callers stop at a
+// quote, backslash or control char), so a sequence read whole never ends past e.
+template <class Out>
+inline bool utf8_decode_into(const uint8_t* s, const uint8_t* e, const uint8_t* readable, Out* d) {
     while (s < e) {
         uint32_t c = *s;
         if (c < 0x80) {
-            out.push(c);
+            // ASCII runs (names, spaces, punctuation between words) eight at a time.
+            *d++ = static_cast<Out>(c);
+            ++s;
+            while (e - s >= 8) {
+                uint64_t w;
+                std::memcpy(&w, s, 8);
+                if (w & 0x8080808080808080ull) break;
+                for (int i = 0; i < 8; ++i) d[i] = static_cast<Out>(s[i]);
+                s += 8;
+                d += 8;
+            }
+            continue;
+        }
+        if (RJSON_LIKELY(readable - s >= 4)) {
+            // The sequence's lead and continuation bit patterns checked in one compare
+            // on a little-endian word; overlong and out-of-range values by value.
+            uint32_t w;
+            std::memcpy(&w, s, 4);
+            // Text runs of one length (CJK: 3 bytes, emoji: 4) stay in their own loop.
+            // A sequence that matches never starts at e: the byte there is a stop char.
+            if ((w & 0xC0C0F0u) == 0x8080E0u) {
+                do {
+                    c = ((w & 0x0F) << 12) | ((w >> 2) & 0xFC0) | ((w >> 16) & 0x3F);
+                    if (RJSON_UNLIKELY(c < 0x800)) return false;
+                    *d++ = static_cast<Out>(c);
+                    s += 3;
+                    if (readable - s < 4) break;
+                    std::memcpy(&w, s, 4);
+                } while ((w & 0xC0C0F0u) == 0x8080E0u);
+                continue;
+            }
+            if ((w & 0xC0E0u) == 0x80C0u) {
+                c = ((w & 0x1F) << 6) | ((w >> 8) & 0x3F);
+                if (RJSON_UNLIKELY(c < 0x80)) return false;
+                *d++ = static_cast<Out>(c);
+                s += 2;
+                continue;
+            }
+            if ((w & 0xC0C0C0F8u) == 0x808080F0u) {
+                do {
+                    c = ((w & 0x07) << 18) | ((w << 4) & 0x3F000) | ((w >> 10) & 0xFC0) | ((w >> 24) & 0x3F);
+                    if (RJSON_UNLIKELY(c < 0x10000 || c > 0x10FFFF)) return false;
+                    *d++ = static_cast<Out>(c);
+                    s += 4;
+                    if (readable - s < 4) break;
+                    std::memcpy(&w, s, 4);
+                } while ((w & 0xC0C0C0F8u) == 0x808080F0u);
+                continue;
+            }
+            return false;
+        }
+        int len = utf8_sequence(s, e, &c);
+        if (!len) return false;
+        *d++ = static_cast<Out>(c);
+        s += len;
+    }
+    return true;
+}
+
+// Decodes the UTF-8 in [s, e) into out, ORing code points into *seen; false on invalid
+// UTF-8, as utf8_decode_into.
+inline bool decode_utf8(const uint8_t* s, const uint8_t* e, Scratch& out, uint32_t* seen) {
+    // Never more chars than bytes. Code points from here on: which width the run
+    // needs is only known after decoding it.
+    if (!out.widen(static_cast<size_t>(e - s))) return false;
+    uint32_t* d = out.end32();
+    const uint32_t* first = d;
+    while (s < e) {
+        uint32_t c = *s;
+        if (c < 0x80) {
+            *d++ = c;
             ++s;
             continue;
         }
-        auto cont = [](uint8_t b) { return (b & 0xC0) == 0x80; };
-        if (c >= 0xC2 && c <= 0xDF) {
-            if (e - s < 2 || !cont(s[1])) return false;
-            c = ((c & 0x1F) << 6) | (s[1] & 0x3F);
-            s += 2;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            if (e - s < 3 || !cont(s[1]) || !cont(s[2])) return false;
-            if (c == 0xE0 && s[1] < 0xA0) return false;  // overlong
-            c = ((c & 0x0F) << 12) | ((s[1] & 0x3F) << 6) | (s[2] & 0x3F);
-            s += 3;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            if (e - s < 4 || !cont(s[1]) || !cont(s[2]) || !cont(s[3])) return false;
-            if (c == 0xF0 && s[1] < 0x90) return false;  // overlong
-            if (c == 0xF4 && s[1] > 0x8F) return false;  // beyond U+10FFFF
-            c = ((c & 0x07) << 18) | ((s[1] & 0x3F) << 12) | ((s[2] & 0x3F) << 6) | (s[3] & 0x3F);
-            s += 4;
-        } else {
-            return false;
-        }
-        acc |= c;
-        out.push(c);
+        int len = utf8_sequence(s, e, &c);
+        if (!len) return false;
+        *seen |= c;
+        *d++ = c;
+        s += len;
     }
-    *seen |= acc;
+    out.resize(out.size() + static_cast<size_t>(d - first));
     return true;
+}
+
+// A str from the UTF-8 in [s, e) that holds no escapes, built in place: the lead bytes
+// give the char count (every byte but continuations 0x80..0xBF starts a char) and the
+// exact kind (C2/C3 lead chars below 0x100, up to EF below 0x10000), so the chars are
+// decoded straight into the new str. nullptr with no error set on invalid UTF-8.
+inline PyObject* str_from_utf8(const uint8_t* s, const uint8_t* e, const uint8_t* readable) {
+    uint8_t top;
+    size_t n = simd::utf8_length(s, e, readable, &top);
+    Py_UCS4 maxchar = top < 0x80 ? 0x7F : top < 0xC4 ? 0xFF : top < 0xF0 ? 0xFFFF : 0x10FFFF;
+    PyObject* str = PyUnicode_New(static_cast<Py_ssize_t>(n), maxchar);
+    if (!str) return nullptr;
+    bool ok;
+    switch (PyUnicode_KIND(str)) {
+        case PyUnicode_1BYTE_KIND: ok = utf8_decode_into(s, e, readable, PyUnicode_1BYTE_DATA(str)); break;
+        case PyUnicode_2BYTE_KIND: ok = utf8_decode_into(s, e, readable, PyUnicode_2BYTE_DATA(str)); break;
+        default: ok = utf8_decode_into(s, e, readable, PyUnicode_4BYTE_DATA(str)); break;
+    }
+    if (RJSON_UNLIKELY(!ok)) {
+        Py_DECREF(str);
+        return nullptr;
+    }
+    return str;
 }
 
 }  // namespace rjson::decode
