@@ -1,7 +1,8 @@
 """Comparison helpers shared by the fuzz targets. A mismatch raises AssertionError, which
 atheris reports as a crash and saves the input under the artifact prefix."""
 import json
-import math
+import pathlib
+import sys
 
 
 
@@ -14,20 +15,9 @@ def outcome(fn, *args, **kw):
         return ("err", e)
 
 
-def same(a, b):
-    """Type-exact, order-exact, NaN- and sign-of-zero-aware equality."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, float):
-        if math.isnan(a) or math.isnan(b):
-            return math.isnan(a) and math.isnan(b)
-        return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)
-    if isinstance(a, (list, tuple)):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    if isinstance(a, dict):
-        return len(a) == len(b) and all(
-            same(ka, kb) and same(va, vb) for (ka, va), (kb, vb) in zip(a.items(), b.items()))
-    return a == b
+# One definition of "the same value" for the tests and the fuzzers: tests/_compare.py.
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "tests"))
+from _compare import same_value as same  # noqa: E402
 
 
 def nesting(doc):
