@@ -12,22 +12,6 @@ import rjson
 LONG = os.environ.get("RJSON_LONG_TESTS") == "1"
 
 
-def _dumpb_missing():
-    """Probe dumpb once: True while it is still the NotImplementedError placeholder."""
-    try:
-        rjson.dumpb([1])
-    except NotImplementedError:
-        return True
-    except Exception:  # any other failure is a real bug: let the tests show it
-        return False
-    return False
-
-
-DUMPB_MISSING = _dumpb_missing()
-needs_dumpb = pytest.mark.skipif(
-    DUMPB_MISSING, reason="rjson.dumpb still raises NotImplementedError (placeholder)")
-
-
 from _compare import same_value as same  # noqa: E402  (one definition, shared)
 
 

@@ -2,7 +2,7 @@
 signal. Under `make test-asan` the children inherit the sanitizer preload."""
 import pytest
 
-from hardening_support import needs_dumpb, run_isolated
+from hardening_support import run_isolated
 
 # Prepended to every child: builds deep structures without recursion.
 PRELUDE = """
@@ -54,7 +54,6 @@ print(kind_of(json.dumps, obj), kind_of(rjson.dumps, obj), kind_of(rjson.dumps, 
 
 # orjson 3.13 raises orjson.JSONEncodeError("Recursion limit reached") past 254 levels;
 # dumpb may do the same (rjson.JSONEncodeError) or raise RecursionError.
-@needs_dumpb
 @pytest.mark.parametrize("kind", ["list", "dict"])
 def test_dumpb_200k_deep(kind):
     out = child(f"""
@@ -82,7 +81,6 @@ assert rjson.loads(mid) == json.loads(mid) and rjson.dumps(int(mid)) == mid
     assert out.split() == ["ValueError"] * 6
 
 
-@needs_dumpb
 def test_dumpb_huge_integer():
     out = child("""
 for x in (10 ** 999_999, 2 ** 64, -2 ** 63 - 1):
@@ -140,7 +138,6 @@ print(run(rjson.dumps, indent=2))
 
 
 # orjson 3.13 itself segfaults on "list-clear"; dumpb must not crash.
-@needs_dumpb
 @pytest.mark.parametrize("name", list(MUTATIONS))
 def test_dumpb_default_mutates_container(name):
     out = child(mutation_code(*MUTATIONS[name]) + """
@@ -205,7 +202,6 @@ for obj in objs:
     assert not bad and len(out.splitlines()) == 33, out
 
 
-@needs_dumpb
 def test_dumpb_subclasses_match_orjson():
     out = child("""
 import orjson

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from hardening_support import LONG, needs_dumpb, run_isolated
+from hardening_support import LONG, run_isolated
 
 NEED_GIB = 14
 
@@ -63,7 +63,6 @@ print(json.dumps({"output": len(doc), "objects": objects, "added": added}))
     assert f["added"] <= 3 * (f["output"] + f["objects"])
 
 
-@needs_dumpb
 def test_dumpb_peak_memory():
     f = run("""
 import orjson

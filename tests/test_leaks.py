@@ -14,7 +14,7 @@ import tracemalloc
 import pytest
 
 import rjson
-from hardening_support import LONG, needs_dumpb
+from hardening_support import LONG
 
 N = 100_000 if LONG else 1_500
 WARMUP = 1_000
@@ -174,7 +174,6 @@ def test_dumps_errors(obj, kw, exc):
 
 # ---- dumpb: orjson conventions -------------------------------------------------------
 
-@needs_dumpb
 # orjson's flags that rjson.dumpb supports (it exports each one it implements).
 @pytest.mark.parametrize("option", [""] + [name for name in (
     "OPT_INDENT_2", "OPT_SORT_KEYS", "OPT_APPEND_NEWLINE", "OPT_NON_STR_KEYS") if hasattr(rjson, name)])
@@ -186,7 +185,6 @@ def test_dumpb(option):
     check(rjson.dumpb, [Unknown(), 1], default=str_default)
 
 
-@needs_dumpb
 @pytest.mark.parametrize("obj,kw", [
     ([Unknown()], {}), ([Unknown()], {"default": raising_default}), (circular(), {}),
     (deep(5000), {}), ([10 ** 30], {}), ({1: 2}, {}), (["\ud800"], {}), ({"\udfff": 1}, {}),
