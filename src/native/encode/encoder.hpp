@@ -164,11 +164,8 @@ private:
     // the container's last reference to it, so it is held while encoded.
     RJSON_INLINE bool element(PyObject* o) {
         PyTypeObject* t = Py_TYPE(o);
-        if (t == &PyUnicode_Type) return str(o);
-        if (t == &PyLong_Type) return integer(o);
-        if (t == &PyFloat_Type) return real(o, PyFloat_AS_DOUBLE(o));
-        if (t == &PyBool_Type) return boolean(o);
-        if (o == Py_None) return literal("null");
+        if (t == &PyUnicode_Type || t == &PyLong_Type || t == &PyFloat_Type || t == &PyBool_Type || o == Py_None)
+            return value(o);
         Py_INCREF(o);
         bool ok = value(o);
         Py_DECREF(o);

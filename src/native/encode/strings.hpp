@@ -43,17 +43,6 @@ RJSON_INLINE Out* put_u_escape(Out* out, uint32_t c) {
     return out + 6;
 }
 
-// '"', '\\' or a control char, as JSON writes it.
-template <class Out>
-RJSON_INLINE Out* put_json_escape(Out* out, uint32_t c) {
-    if (char e = short_escape(c)) {
-        out[0] = '\\';
-        out[1] = static_cast<Out>(e);
-        return out + 2;
-    }
-    return put_u_escape(out, c);
-}
-
 // What a char of U+0000..U+00FF becomes, as up to 7 bytes and a length: one table per
 // output, so dense escapes cost a load and an 8-byte store each, with no branch on
 // the char (random escapes would defeat the branch predictor).

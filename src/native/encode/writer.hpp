@@ -119,7 +119,6 @@ public:
     }
 
     int kind() const { return kind_; }
-    size_t length() const { return len_; }
     size_t room() const { return cap_ - len_; }
     // Pointer to the next unit, typed by the current kind (C must match kind()).
     template <class C> C* cur() const { return reinterpret_cast<C*>(buf_) + len_; }
@@ -133,7 +132,7 @@ public:
         return !str_ || leave_str();
     }
 
-    // Room for n more chars past length(); may move the buffer.
+    // Room for n more chars past the current position; may move the buffer.
     RJSON_INLINE bool reserve(size_t n) {
         if (RJSON_LIKELY(cap_ - len_ >= n)) return true;
         return grow(n);

@@ -28,7 +28,6 @@ inline bool within_page(const void* p, size_t n) {
 
 template <class C>
 inline bool is_plain(C c) { return c >= 0x20 && c != '"' && c != '\\'; }
-inline bool is_plain_ascii(uint8_t c) { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; }
 
 template <class Ops, class C>
 inline size_t first_lane(uint64_t mask) {
