@@ -92,23 +92,21 @@ private:
 };
 
 // str output of whatever kind the content needs (dumps with ensure_ascii=False). The
-// buffer starts one byte per char and is widened, once per step, when a str of a wider
-// kind arrives; the result is made with the narrowest kind that holds every char.
+// buffer is always the data of a str object that becomes the result: it starts as an
+// ASCII str, and is replaced, once per step, by a str of the next kind when a wider char
+// arrives (a latin-1 char, then a UCS2 one, then a UCS4 one). The result is shrunk in
+// place at the end, never copied: on a document of non-ASCII text that final copy (up
+// to 4 bytes a char) used to cost as much as writing it.
 //
-// While everything written is ASCII (the common case), the buffer is the data of an
-// ASCII str object that becomes the result, as ByteWriter does: no copy at the end.
-// The first non-ASCII char moves the content to a plain buffer, copied into a str of
-// the right kind by finish().
+// The kind only widens for a char that is then written, so the result's kind is the
+// narrowest that holds every char, as a str must be.
 class UnicodeWriter {
 public:
     static constexpr bool kUnicode = true;
 
     UnicodeWriter() = default;
     UnicodeWriter(const UnicodeWriter&) = delete;
-    ~UnicodeWriter() {
-        if (str_) Py_DECREF(str_);
-        else PyMem_Free(buf_);
-    }
+    ~UnicodeWriter() { Py_XDECREF(str_); }
 
     bool init(size_t capacity) {
         str_ = PyUnicode_New(static_cast<Py_ssize_t>(capacity + simd::kStoreSlack), 127);
@@ -126,11 +124,8 @@ public:
     template <class C> void set_cur(C* p) { len_ = static_cast<size_t>(p - reinterpret_cast<C*>(buf_)); }
     void advance(size_t n) { len_ += n; }
     bool has_latin1() const { return latin1_; }
-    // Call before writing a char in 0x80..0xFF to a one-byte buffer.
-    bool saw_latin1() {
-        latin1_ = true;
-        return !str_ || leave_str();
-    }
+    // Call before writing a char in 0x80..0xFF.
+    bool saw_latin1() { return latin1_ || kind_ > 1 || replace_str(1); }
 
     // Room for n more chars past the current position; may move the buffer.
     RJSON_INLINE bool reserve(size_t n) {
@@ -163,14 +158,15 @@ public:
 
 private:
     bool grow(size_t n);
-    bool leave_str();  // from the ASCII str object to a plain buffer
+    // A new str object of the given kind (1: latin-1), holding what is written so far.
+    bool replace_str(int kind);
 
-    PyObject* str_ = nullptr;  // the ASCII str whose data buf_ is, until a non-ASCII char
+    PyObject* str_ = nullptr;  // the str whose data buf_ is
     uint8_t* buf_ = nullptr;
     size_t cap_ = 0;  // in chars, not counting the slack
     size_t len_ = 0;
     int kind_ = 1;
-    bool latin1_ = false;  // a char in 0x80..0xFF was written while kind_ was 1
+    bool latin1_ = false;  // str_ is latin-1 (kind 1 but not ASCII)
 };
 
 }  // namespace rjson::encode
