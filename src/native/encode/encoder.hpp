@@ -466,9 +466,9 @@ private:
                 // The first non-ASCII char moves the buffer: the general path does that.
                 if constexpr (sizeof(C) == 1)
                     if (!PyUnicode_IS_ASCII(o) && !w_.has_latin1()) return nullptr;
-                // A plain ASCII one inline, as for byte output (DEL takes the general path).
-                if (sizeof(C) == 1 && PyUnicode_IS_ASCII(o) && simd::short_readable(data, n) &&
-                    simd::copy_short_plain_ascii(reinterpret_cast<uint8_t*>(p + 1), static_cast<const uint8_t*>(data), n))
+                // A short plain ASCII one inline, widened to C (DEL takes the general path).
+                if (PyUnicode_IS_ASCII(o) && simd::short_readable(data, n) &&
+                    simd::copy_short_plain_ascii(p + 1, static_cast<const uint8_t*>(data), n))
                     done = n;
                 else
                     done = detail::copy_run(p + 1, static_cast<const uint8_t*>(data), n);
@@ -491,9 +491,13 @@ private:
         if constexpr (sizeof(C) == 1) {
             return reinterpret_cast<C*>(fmt(reinterpret_cast<char*>(p)));
         } else {
+            // Formatted as bytes, then widened 32 at a time (numbers are at most 24
+            // chars; kLaneRoom covers the 32 units stored).
+            static_assert(kMaxNumberChars >= simd::kShortString && kLaneRoom >= simd::kShortString);
             char buf[kMaxNumberChars];
             size_t n = static_cast<size_t>(fmt(buf) - buf);
-            for (size_t i = 0; i < n; ++i) p[i] = static_cast<uint8_t>(buf[i]);
+            simd::store_widened(p, _mm_loadu_si128(reinterpret_cast<const __m128i*>(buf)),
+                                _mm_loadu_si128(reinterpret_cast<const __m128i*>(buf + 16)));
             return p + n;
         }
     }

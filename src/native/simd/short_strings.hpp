@@ -23,15 +23,37 @@ inline unsigned stop_bits(__m128i v) {
 }
 }  // namespace detail
 
+// The 32 bytes lo:hi as 32 units of type Out (zero-extended), stored at dst.
+template <class Out>
+inline void store_widened(Out* dst, __m128i lo, __m128i hi) {
+    auto* d = reinterpret_cast<__m128i*>(dst);
+    if constexpr (sizeof(Out) == 1) {
+        _mm_storeu_si128(d, lo);
+        _mm_storeu_si128(d + 1, hi);
+    } else {
+        const __m128i zero = _mm_setzero_si128();
+        const __m128i u16[4] = {_mm_unpacklo_epi8(lo, zero), _mm_unpackhi_epi8(lo, zero),
+                                _mm_unpacklo_epi8(hi, zero), _mm_unpackhi_epi8(hi, zero)};
+        for (int i = 0; i < 4; ++i) {
+            if constexpr (sizeof(Out) == 2) {
+                _mm_storeu_si128(d + i, u16[i]);
+            } else {
+                _mm_storeu_si128(d + 2 * i, _mm_unpacklo_epi16(u16[i], zero));
+                _mm_storeu_si128(d + 2 * i + 1, _mm_unpackhi_epi16(u16[i], zero));
+            }
+        }
+    }
+}
+
 // If src[0, n) (n <= kShortString) is all printable ASCII other than '"' and '\\',
-// copies it to dst (writing 32 bytes) and returns true; otherwise returns false
-// (dst may have been written). Reads 32 bytes from src, so src's page must hold them.
-__attribute__((no_sanitize_address)) inline bool copy_short_plain_ascii(uint8_t* dst, const uint8_t* src,
-                                                                         size_t n) {
+// copies it to dst as units of type Out (writing 32 units) and returns true; otherwise
+// returns false (dst may have been written). Reads 32 bytes from src, so src's page
+// must hold them.
+template <class Out = uint8_t>
+__attribute__((no_sanitize_address)) inline bool copy_short_plain_ascii(Out* dst, const uint8_t* src, size_t n) {
     __m128i lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src));
     __m128i hi = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 16));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), lo);
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + 16), hi);
+    store_widened(dst, lo, hi);
     uint64_t stops = detail::stop_bits(lo) | (uint64_t{detail::stop_bits(hi)} << 16);
     return (stops & ((uint64_t{1} << n) - 1)) == 0;
 }
