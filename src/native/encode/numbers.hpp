@@ -141,22 +141,18 @@ inline char* put4(char* out, uint64_t v) {
 }
 }  // namespace number_detail
 
-// Integers: pairs of digits from a table; below 10^8 as two groups of four, without a
-// loop or a length computation. May store up to 2 bytes past the returned end.
+// Integers: pairs of digits from a table, in groups of four and eight, without a loop
+// or a length computation. May store up to 2 bytes past the returned end.
 inline char* write_uint64(char* out, uint64_t v) {
     using namespace number_detail;
-    if (v < 10000) return put_upto4(out, v);
-    if (v < 100000000) return put4(put_upto4(out, v / 10000), v % 10000);
-    char* end = out + decimal_length(v);
-    char* p = end;
-    while (v >= 100) {
-        p -= 2;
-        std::memcpy(p, &kDigitPairs[2 * (v % 100)], 2);
-        v /= 100;
-    }
-    if (v >= 10) std::memcpy(p - 2, &kDigitPairs[2 * v], 2);
-    else p[-1] = static_cast<char>('0' + v);
-    return end;
+    constexpr uint64_t kE4 = 10000, kE8 = 100000000;
+    auto upto8 = [](char* p, uint64_t x) { return x < kE4 ? put_upto4(p, x) : put4(put_upto4(p, x / kE4), x % kE4); };
+    auto put8 = [](char* p, uint64_t x) { return put4(put4(p, x / kE4), x % kE4); };
+    if (v < kE8) return upto8(out, v);
+    uint64_t high = v / kE8;  // 1 to 12 digits
+    if (high >= kE8) out = put8(upto8(out, high / kE8), high % kE8);
+    else out = upto8(out, high);
+    return put8(out, v % kE8);
 }
 
 inline char* write_int64(char* out, int64_t v) {
