@@ -133,25 +133,50 @@ inline char* put_upto4(char* out, uint64_t v) {
     std::memcpy(out, &kDigitPairs[2 * (v % 100)], 2);
     return out + 2;
 }
-// Exactly four digits, leading zeros included.
-inline char* put4(char* out, uint64_t v) {
-    std::memcpy(out, &kDigitPairs[2 * (v / 100)], 2);
-    std::memcpy(out + 2, &kDigitPairs[2 * (v % 100)], 2);
-    return out + 4;
+}  // namespace number_detail
+
+namespace number_detail {
+// x < 10^8 as eight ASCII digits, leading zeros kept, the first in the lowest byte:
+// 4+4 digits, then 2+2 in both halves and 1+1 in all four quarters at once, each
+// quotient a multiply-shift exact over its lane's range (y * 5243 >> 19 = y / 100 for
+// y < 10^4; z * 103 >> 10 = z / 10 for z < 100), no product spilling into the next lane.
+inline uint64_t ascii8(uint64_t x) {
+    uint64_t v = (x / 10000) | ((x % 10000) << 32);
+    const uint64_t hundreds = ((v * 5243) >> 19) & 0x0000007F0000007Fu;
+    v = hundreds | ((v - hundreds * 100) << 16);
+    const uint64_t tens = ((v * 103) >> 10) & 0x000F000F000F000Fu;
+    v = tens | ((v - tens * 10) << 8);
+    return v + 0x3030303030303030u;
+}
+// 1 to 99999999: up to four digits as pairs from the table (quicker than ascii8's
+// multiplies, and the lengths of small numbers are predictable); more as ascii8 with
+// the leading zeros shifted out, with no branch on the length.
+inline char* put_upto8(char* out, uint64_t v) {
+    if (v < 10000) return put_upto4(out, v);
+    const uint64_t digits = ascii8(v);
+    const int zeros = __builtin_ctzll(digits - 0x3030303030303030u) >> 3;
+    const uint64_t shifted = digits >> (8 * zeros);
+    std::memcpy(out, &shifted, 8);
+    return out + 8 - zeros;
+}
+// Exactly eight digits, leading zeros included: one 8-byte store.
+inline char* put8(char* out, uint64_t x) {
+    const uint64_t digits = ascii8(x);
+    std::memcpy(out, &digits, 8);
+    return out + 8;
 }
 }  // namespace number_detail
 
-// Integers: pairs of digits from a table, in groups of four and eight, without a loop
-// or a length computation. May store up to 2 bytes past the returned end.
+// Integers: up to eight digits as put_upto8 writes them; longer ones as their leading
+// digits, then whole groups of eight (ascii8). No division loop, no length computed.
+// May store up to 7 bytes past the returned end.
 inline char* write_uint64(char* out, uint64_t v) {
     using namespace number_detail;
-    constexpr uint64_t kE4 = 10000, kE8 = 100000000;
-    auto upto8 = [](char* p, uint64_t x) { return x < kE4 ? put_upto4(p, x) : put4(put_upto4(p, x / kE4), x % kE4); };
-    auto put8 = [](char* p, uint64_t x) { return put4(put4(p, x / kE4), x % kE4); };
-    if (v < kE8) return upto8(out, v);
-    uint64_t high = v / kE8;  // 1 to 12 digits
-    if (high >= kE8) out = put8(upto8(out, high / kE8), high % kE8);
-    else out = upto8(out, high);
+    constexpr uint64_t kE8 = 100000000;
+    if (v < kE8) return put_upto8(out, v);
+    const uint64_t high = v / kE8;  // 1 to 12 digits
+    if (high < kE8) out = put_upto8(out, high);
+    else out = put8(put_upto4(out, high / kE8), high % kE8);
     return put8(out, v % kE8);
 }
 
