@@ -506,3 +506,35 @@ def test_dict_as_namespace():
     assert (o.x, o.y) == (1, 2)
     o.z = 3
     assert o.__dict__ == {"x": 1, "y": 2, "z": 3}
+
+
+# Runs of 3- and 4-byte UTF-8 are decoded two chars per 8-byte word: every run length
+# and position of a bad or different sequence within a run, and at the document's end
+# (where fewer than 8 bytes stay readable).
+UTF8_PIECES = [
+    "\u4e2d".encode(), "\uffff".encode(), "\u0800".encode(), "\ud7ff".encode(), "\U0001f600".encode(),
+    "\U00010000".encode(), "\U0010ffff".encode(), "é".encode(), b"a",
+    b"\xed\xa0\x80",  # encoded surrogate (surrogatepass keeps it)
+    b"\xe0\x80\xaf", b"\xe0\x9f\xbf",  # overlong 3-byte
+    b"\xf0\x8f\xbf\xbf", b"\xf4\x90\x80\x80", b"\xf5\x80\x80\x80", b"\xf7\xbf\xbf\xbf",  # overlong, too big
+    b"\xe4\xb8", b"\xf0\x9f\x98", b"\x80", b"\xe4\x28\xad", b"\xf0\x9f\x28\x80",  # truncated, bad continuation
+]
+
+
+@pytest.mark.parametrize("run", ["\u4e2d".encode(), "\U0001f600".encode()])
+@pytest.mark.parametrize("bad", UTF8_PIECES)
+def test_utf8_runs_with_one_odd_sequence(run, bad):
+    for n in range(0, 9):
+        for j in range(0, n + 1):
+            body = run * j + bad + run * (n - j)
+            for doc in (b'"' + body + b'"', b'["' + body + b'", 1]', b'{"' + body + b'": "' + body + b'"}'):
+                assert_same(doc)
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(UTF8_PIECES), max_size=24), st.sampled_from([b'"', b'["', b'{"k": "']))
+def test_utf8_piece_sequences(pieces, prefix):
+    body = b"".join(pieces)
+    close = {b'"': b'"', b'["': b'"]', b'{"k": "': b'"}'}[prefix]
+    assert_same(prefix + body + close)
+    assert_same(prefix + body + close + b" " * 7)
