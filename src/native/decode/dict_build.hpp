@@ -62,7 +62,11 @@ inline size_t fill_table(Ix* index, size_t mask, cpython::UnicodeEntry* entries,
         PyObject* key = kv[2 * k];
         PyObject* value = kv[2 * k + 1];
         // Checked for every value, a replaced one too, as insertion does.
-        if (PyObject_IS_GC(value) && (!PyTuple_CheckExact(value) || PyObject_GC_IsTracked(value))) gc = true;
+        // (PyObject_IS_GC spelled out: it is an out-of-line call in 3.11.)
+        PyTypeObject* type = Py_TYPE(value);
+        if (PyType_IS_GC(type) && (!type->tp_is_gc || type->tp_is_gc(value)) &&
+            (type != &PyTuple_Type || PyObject_GC_IsTracked(value)))
+            gc = true;
         Py_hash_t hash = reinterpret_cast<PyASCIIObject*>(key)->hash;
         size_t i = static_cast<size_t>(hash) & mask;
         size_t perturb = static_cast<size_t>(hash);
