@@ -445,3 +445,96 @@ def assert_gc_on():
                                  "\ufeff1", "\ufeff"])
 def test_bom_left_after_decoding_bytes(doc):
     assert_same(doc)
+
+
+# Dicts are built in one go from their parsed pairs (decode/dict_build.hpp on 3.11 and
+# 3.12): table sizes around the 1-, 2- and 4-byte index boundaries, repeated keys (cached,
+# uncached, equal strs of other kinds), and that the result is an ordinary dict after.
+dict_keys = st.lists(st.sampled_from(["a", "b", "é", "\u20ac", "\U0001f600", "x" * 70, "x" * 70 + "y", "", "\ud800"])
+                     | text, max_size=30)
+
+
+@SETTINGS
+@given(dict_keys, st.booleans())
+def test_dict_pairs_repeated_keys(keys, escaped):
+    body = ", ".join(f"{json.dumps(k, ensure_ascii=escaped)}: {i}" for i, k in enumerate(keys))
+    doc = "{" + body + "}"
+    assert_same(doc)
+    assert_same(doc.encode("utf-8", "surrogatepass"))
+    assert_same(doc, object_hook=lambda d: sorted(d.items()))
+    assert_same(doc, object_pairs_hook=list)
+
+
+@pytest.mark.parametrize("n", [0, 1, 5, 6, 10, 11, 85, 86, 170, 171, 172, 43690, 43691, 50000])
+def test_dict_sizes_behave_as_json_s(n):
+    import gc
+    doc = json.dumps({f"key{i}": [i] if i % 7 == 0 else i for i in range(n)})
+    doc2 = doc[:-1] + (", " if n else "") + '"key0": "last"}' if n else doc
+    for d in (doc, doc2, doc.encode()):
+        got, want = rjson.loads(d), json.loads(d)
+        assert same_value(got, want)
+        if d is not doc2:  # (with a repeated key the table may be a size larger)
+            assert sys.getsizeof(got) == sys.getsizeof(want)
+        assert gc.is_tracked(got) == gc.is_tracked(want)
+        # Lookups of every key, and growth and deletion afterwards.
+        assert all(got[k] == want[k] for k in want)
+        for k in list(want)[::3]:
+            del got[k], want[k]
+        got.update({f"new{i}": i for i in range(40)})
+        want.update({f"new{i}": i for i in range(40)})
+        assert list(got.items()) == list(want.items())
+        assert got == want and got.copy() == want
+
+
+def test_dict_tracking_follows_values():
+    import gc
+    for doc in ('{"a": 1}', '{"a": "x", "b": null}', '{"a": []}', '{"a": {}}', '{"a": {"b": 1}}', '{"a": 1, "a": []}'):
+        assert gc.is_tracked(rjson.loads(doc)) == gc.is_tracked(json.loads(doc)), doc
+    assert gc.is_tracked(rjson.loads('{"a": 1}', object_hook=lambda d: d)) == gc.is_tracked(
+        json.loads('{"a": 1}', object_hook=lambda d: d))
+
+
+def test_dict_as_namespace():
+    # The table must serve exec/globals and instance dicts as any dict does.
+    ns = rjson.loads('{"a": 1, "b": 2}')
+    exec("c = a + b", ns)
+    assert ns["c"] == 3
+    class O:
+        pass
+    o = O()
+    o.__dict__ = rjson.loads('{"x": 1, "y": 2}')
+    assert (o.x, o.y) == (1, 2)
+    o.z = 3
+    assert o.__dict__ == {"x": 1, "y": 2, "z": 3}
+
+
+# Runs of 3- and 4-byte UTF-8 are decoded two chars per 8-byte word: every run length
+# and position of a bad or different sequence within a run, and at the document's end
+# (where fewer than 8 bytes stay readable).
+UTF8_PIECES = [
+    "\u4e2d".encode(), "\uffff".encode(), "\u0800".encode(), "\ud7ff".encode(), "\U0001f600".encode(),
+    "\U00010000".encode(), "\U0010ffff".encode(), "é".encode(), b"a",
+    b"\xed\xa0\x80",  # encoded surrogate (surrogatepass keeps it)
+    b"\xe0\x80\xaf", b"\xe0\x9f\xbf",  # overlong 3-byte
+    b"\xf0\x8f\xbf\xbf", b"\xf4\x90\x80\x80", b"\xf5\x80\x80\x80", b"\xf7\xbf\xbf\xbf",  # overlong, too big
+    b"\xe4\xb8", b"\xf0\x9f\x98", b"\x80", b"\xe4\x28\xad", b"\xf0\x9f\x28\x80",  # truncated, bad continuation
+]
+
+
+@pytest.mark.parametrize("run", ["\u4e2d".encode(), "\U0001f600".encode()])
+@pytest.mark.parametrize("bad", UTF8_PIECES)
+def test_utf8_runs_with_one_odd_sequence(run, bad):
+    for n in range(0, 9):
+        for j in range(0, n + 1):
+            body = run * j + bad + run * (n - j)
+            for doc in (b'"' + body + b'"', b'["' + body + b'", 1]', b'{"' + body + b'": "' + body + b'"}'):
+                assert_same(doc)
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(UTF8_PIECES), max_size=24), st.sampled_from([b'"', b'["', b'{"k": "']))
+def test_utf8_piece_sequences(pieces, prefix):
+    body = b"".join(pieces)
+    close = {b'"': b'"', b'["': b'"]', b'{"k": "': b'"}'}[prefix]
+    assert_same(prefix + body + close)
+    assert_same(prefix + body + close + b" " * 7)

@@ -10,6 +10,7 @@
 #include <cstring>
 #include "common/py.hpp"
 #include "common/stack.hpp"
+#include "decode/dict_build.hpp"
 #include "decode/error.hpp"
 #include "decode/key_cache.hpp"
 #include "decode/numbers.hpp"
@@ -522,6 +523,21 @@ private:
                 return PyObject_CallOneArg(opts_.object_pairs_hook, pairs.get());
             }
         }
+#ifdef RJSON_DIRECT_DICT
+        if (RJSON_LIKELY(n < kMaxDirectPairs)) {
+            PyObject* dict = dict_from_pairs(kv, n);
+            if (!dict) return stack_.truncate(base), nullptr;
+            stack_.drop(base);  // the dict took the pairs' references
+            if constexpr (kHooks) {
+                if (opts_.object_hook) {
+                    PyObject* r = PyObject_CallOneArg(opts_.object_hook, dict);
+                    Py_DECREF(dict);
+                    return r;
+                }
+            }
+            return dict;
+        }
+#endif
         // Presized: no resize while filling (duplicates only make it roomier).
         PyObject* dict = n > 5 ? _PyDict_NewPresized(static_cast<Py_ssize_t>(n)) : PyDict_New();
         if (!dict) return stack_.truncate(base), nullptr;

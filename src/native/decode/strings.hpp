@@ -202,6 +202,26 @@ inline bool utf8_decode_into(const uint8_t* s, const uint8_t* e, const uint8_t* 
             // Text runs of one length (CJK: 3 bytes, emoji: 4) stay in their own loop.
             // A sequence that matches never starts at e: the byte there is a stop char.
             if ((w & 0xC0C0F0u) == 0x8080E0u) {
+                // Two at a time while an 8-byte word holds two whole sequences: one
+                // pattern compare and one overlong test (lead nibble and the second
+                // byte's 0x20 bit all zero) for both.
+                while (readable - s >= 8) {
+                    uint64_t q;
+                    std::memcpy(&q, s, 8);
+                    if ((q & 0xC0C0F0C0C0F0ull) != 0x8080E08080E0ull) break;
+                    if (RJSON_UNLIKELY(!(q & 0x200F) || !(q & 0x200F000000ull))) return false;
+                    // Both chars at once: the second's fields sit 24 bits above the
+                    // first's, so the same shifts place each in its own 16 bits.
+                    uint64_t r = ((q & 0x0F00000Full) << 12) | ((q >> 2) & 0xFC0000FC0ull) |
+                                 ((q >> 16) & 0x3F00003Full);
+                    d[0] = static_cast<Out>(r & 0xFFFF);
+                    d[1] = static_cast<Out>((r >> 24) & 0xFFFF);
+                    d += 2;
+                    s += 6;
+                }
+                if (readable - s < 4) continue;
+                std::memcpy(&w, s, 4);
+                if ((w & 0xC0C0F0u) != 0x8080E0u) continue;
                 do {
                     c = ((w & 0x0F) << 12) | ((w >> 2) & 0xFC0) | ((w >> 16) & 0x3F);
                     if (RJSON_UNLIKELY(c < 0x800)) return false;
@@ -220,6 +240,24 @@ inline bool utf8_decode_into(const uint8_t* s, const uint8_t* e, const uint8_t* 
                 continue;
             }
             if ((w & 0xC0C0C0F8u) == 0x808080F0u) {
+                // Two at a time from one word, as for 3-byte runs (32 bits apart).
+                while (readable - s >= 8) {
+                    uint64_t q;
+                    std::memcpy(&q, s, 8);
+                    if ((q & 0xC0C0C0F8C0C0C0F8ull) != 0x808080F0808080F0ull) break;
+                    uint64_t r = ((q & 0x700000007ull) << 18) | ((q << 4) & 0x3F0000003F000ull) |
+                                 ((q >> 10) & 0xFC000000FC0ull) | ((q >> 24) & 0x3F0000003Full);
+                    uint32_t c0 = static_cast<uint32_t>(r), c1 = static_cast<uint32_t>(r >> 32);
+                    // Overlong or beyond U+10FFFF: outside [0x10000, 0x10FFFF].
+                    if (RJSON_UNLIKELY((c0 - 0x10000u > 0xFFFFFu) | (c1 - 0x10000u > 0xFFFFFu))) return false;
+                    d[0] = static_cast<Out>(c0);
+                    d[1] = static_cast<Out>(c1);
+                    d += 2;
+                    s += 8;
+                }
+                if (readable - s < 4) continue;
+                std::memcpy(&w, s, 4);
+                if ((w & 0xC0C0C0F8u) != 0x808080F0u) continue;
                 do {
                     c = ((w & 0x07) << 18) | ((w << 4) & 0x3F000) | ((w >> 10) & 0xFC0) | ((w >> 24) & 0x3F);
                     if (RJSON_UNLIKELY(c < 0x10000 || c > 0x10FFFF)) return false;

@@ -1,0 +1,166 @@
+// Building a dict from its parsed key/value pairs in one go.
+//
+// PyDict_SetItem costs ~140 instructions per new key (lookup, empty-slot search,
+// version and tracking bookkeeping, and a resize or two for a dict that grows from
+// empty), and dicts are the bulk of most documents. The parser already has every pair
+// of an object when it builds it, so on the CPython versions whose dict layout is known
+// here (3.11 and 3.12, combined "unicode" tables, checked against their
+// internal/pycore_dict.h) the hash table is written directly: one allocation, each key
+// placed at the first free slot of CPython's own probe sequence, duplicates resolved as
+// insertion does (the first key object stays, the last value wins). Other versions,
+// and debug builds (whose reference totals count keys objects), use the public path.
+#pragma once
+#include <cstring>
+#include "common/py.hpp"
+
+namespace rjson::decode {
+
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030D0000 && !defined(Py_REF_DEBUG) && \
+    !defined(Py_GIL_DISABLED) && SIZEOF_VOID_P == 8
+#define RJSON_DIRECT_DICT 1
+
+namespace cpython {
+// struct _dictkeysobject without its trailing dk_indices[] (which starts at sizeof).
+struct DictKeys {
+    Py_ssize_t dk_refcnt;
+    uint8_t dk_log2_size;
+    uint8_t dk_log2_index_bytes;
+    uint8_t dk_kind;
+    uint32_t dk_version;
+    Py_ssize_t dk_usable;
+    Py_ssize_t dk_nentries;
+};
+static_assert(sizeof(DictKeys) == 32, "dk_indices must start at offset 32");
+struct UnicodeEntry {
+    PyObject* key;
+    PyObject* value;
+};
+constexpr uint8_t kUnicodeKind = 1;   // DICT_KEYS_UNICODE
+constexpr unsigned kLog2MinSize = 3;  // PyDict_LOG_MINSIZE
+constexpr unsigned kPerturbShift = 5;
+}  // namespace cpython
+
+// Larger objects (index entries wider than 32 bits) take the public path.
+inline constexpr size_t kMaxDirectPairs = size_t{1} << 30;
+
+// Exact strs with equal hashes: equal as unicode_eq decides (same kind, same data).
+inline bool str_equal(PyObject* a, PyObject* b) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(a);
+    if (n != PyUnicode_GET_LENGTH(b) || PyUnicode_KIND(a) != PyUnicode_KIND(b)) return false;
+    return std::memcmp(PyUnicode_DATA(a), PyUnicode_DATA(b), static_cast<size_t>(n) * PyUnicode_KIND(a)) == 0;
+}
+
+// Fills the index table (of Ix) and the entries from the n pairs at kv, taking their
+// references; returns the number of distinct keys. Sets *track when a value is one the
+// collector must see (MAINTAIN_TRACKING's test, _PyObject_GC_MAY_BE_TRACKED).
+template <class Ix>
+inline size_t fill_table(Ix* index, size_t mask, cpython::UnicodeEntry* entries, PyObject** kv, size_t n,
+                         bool* track) {
+    size_t used = 0;
+    bool gc = false;
+    for (size_t k = 0; k < n; ++k) {
+        PyObject* key = kv[2 * k];
+        PyObject* value = kv[2 * k + 1];
+        // Checked for every value, a replaced one too, as insertion does.
+        // (PyObject_IS_GC spelled out: it is an out-of-line call in 3.11.)
+        PyTypeObject* type = Py_TYPE(value);
+        if (PyType_IS_GC(type) && (!type->tp_is_gc || type->tp_is_gc(value)) &&
+            (type != &PyTuple_Type || PyObject_GC_IsTracked(value)))
+            gc = true;
+        Py_hash_t hash = reinterpret_cast<PyASCIIObject*>(key)->hash;
+        size_t i = static_cast<size_t>(hash) & mask;
+        size_t perturb = static_cast<size_t>(hash);
+        for (;;) {
+            Ix at = index[i];
+            if (at < 0) break;  // empty: a fresh table has no deleted slots
+            PyObject* other = entries[at].key;
+            if (other == key ||
+                (reinterpret_cast<PyASCIIObject*>(other)->hash == hash && str_equal(other, key))) {
+                // A repeated key: json keeps the first key object and the last value.
+                PyObject* old = entries[at].value;
+                entries[at].value = value;
+                Py_DECREF(old);
+                Py_DECREF(key);
+                goto next;
+            }
+            perturb >>= cpython::kPerturbShift;
+            i = (i * 5 + perturb + 1) & mask;
+        }
+        index[i] = static_cast<Ix>(used);
+        entries[used].key = key;
+        entries[used].value = value;
+        ++used;
+    next:;
+    }
+    *track = gc;
+    return used;
+}
+
+// A new dict of the n key/value pairs at kv (keys exact strs; n < kMaxDirectPairs),
+// having taken all 2n references; or nullptr with an error set, having taken none.
+inline PyObject* dict_from_pairs(PyObject** kv, size_t n) {
+    if (n == 0) return PyDict_New();
+    // Every key's hash first (strs made outside the key cache have none yet): the only
+    // step that could fail after this is the allocation, before any reference moves.
+    for (size_t k = 0; k < n; ++k) {
+        PyObject* key = kv[2 * k];
+        if (RJSON_UNLIKELY(reinterpret_cast<PyASCIIObject*>(key)->hash == -1) && PyObject_Hash(key) == -1)
+            return nullptr;
+    }
+    // The table size _PyDict_NewPresized picks (estimate_log2_keysize): the smallest
+    // power of two at least 1.5 n, so n keys fit in its usable two thirds, as they do
+    // in a dict grown by insertion.
+    size_t want = (n * 3 + 1) / 2;
+    unsigned log2 = cpython::kLog2MinSize;
+    while ((size_t{1} << log2) < want) ++log2;
+    unsigned log2_index_bytes = log2 < 8 ? log2 : log2 < 16 ? log2 + 1 : log2 + 2;
+    size_t size = size_t{1} << log2;
+    size_t usable = (size << 1) / 3;
+    size_t index_bytes = size_t{1} << log2_index_bytes;
+    // new_keys_object's allocator, which free_keys_object pairs with PyObject_Free.
+    auto* keys = static_cast<cpython::DictKeys*>(
+        PyObject_Malloc(sizeof(cpython::DictKeys) + index_bytes + usable * sizeof(cpython::UnicodeEntry)));
+    if (!keys) {
+        PyErr_NoMemory();
+        return nullptr;
+    }
+    PyObject* dict = PyDict_New();
+    if (!dict) {
+        PyObject_Free(keys);
+        return nullptr;
+    }
+    char* index = reinterpret_cast<char*>(keys + 1);
+    auto* entries = reinterpret_cast<cpython::UnicodeEntry*>(index + index_bytes);
+    std::memset(index, 0xFF, index_bytes);  // DKIX_EMPTY
+    bool track;
+    size_t used;
+    if (log2 < 8) used = fill_table(reinterpret_cast<int8_t*>(index), size - 1, entries, kv, n, &track);
+    else if (log2 < 16) used = fill_table(reinterpret_cast<int16_t*>(index), size - 1, entries, kv, n, &track);
+    else used = fill_table(reinterpret_cast<int32_t*>(index), size - 1, entries, kv, n, &track);
+    std::memset(entries + used, 0, (usable - used) * sizeof(cpython::UnicodeEntry));
+    keys->dk_refcnt = 1;
+    keys->dk_log2_size = static_cast<uint8_t>(log2);
+    keys->dk_log2_index_bytes = static_cast<uint8_t>(log2_index_bytes);
+    keys->dk_kind = cpython::kUnicodeKind;
+    keys->dk_version = 0;
+    keys->dk_usable = static_cast<Py_ssize_t>(usable - used);
+    keys->dk_nentries = static_cast<Py_ssize_t>(used);
+
+    // The new dict shares the static empty keys object; it lets go of it as
+    // dictkeys_decref would (3.12 made that object immortal: no count to keep).
+    auto* d = reinterpret_cast<PyDictObject*>(dict);
+    auto* empty = reinterpret_cast<cpython::DictKeys*>(d->ma_keys);
+#if PY_VERSION_HEX >= 0x030C0000
+    if (empty->dk_refcnt != static_cast<Py_ssize_t>(_Py_IMMORTAL_REFCNT)) --empty->dk_refcnt;
+#else
+    --empty->dk_refcnt;
+#endif
+    // Nobody has seen the dict yet, so its version tag needs no bump.
+    d->ma_keys = reinterpret_cast<PyDictKeysObject*>(keys);
+    d->ma_used = static_cast<Py_ssize_t>(used);
+    if (track) PyObject_GC_Track(dict);
+    return dict;
+}
+#endif
+
+}  // namespace rjson::decode
