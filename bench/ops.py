@@ -4,7 +4,6 @@ An operation lists its contenders as (label, callable); the first is always rjso
 A peer that is not installed is left out. Each contender is called with one fresh input
 (made by ``Op.fresh``) and must return output equivalent to ``Op.reference``.
 """
-import functools
 import importlib
 import json
 
@@ -22,6 +21,17 @@ orjson, ssrjson, ujson, simplejson = (_optional(n) for n in ("orjson", "ssrjson"
 msgspec_json = _optional("msgspec.json")
 
 COMPACT = {"ensure_ascii": False, "separators": (",", ":")}
+
+
+def _with_keywords(fn, **kw):
+    """fn(o, **kw) called as a user writes it: keywords passed in the call itself.
+
+    functools.partial(fn, **kw) would put every call through CPython's dict-based
+    keyword path (a new dict, then unpacked again): ~95 ns per call on a tiny document,
+    a cost of the harness that no user's direct call pays.
+    """
+    names = ", ".join(f"{k}={k}" for k in kw)
+    return eval(f"lambda o: fn(o, {names})", {"fn": fn, **kw})
 
 
 class Op:
@@ -68,17 +78,17 @@ def _loads_peers(rjson_label):
 
 
 def all_ops():
-    indent2 = functools.partial(rjson.dumps, indent=2)
-    sorted_ = functools.partial(rjson.dumps, sort_keys=True)
-    rjson_compact = ("rjson compact", functools.partial(rjson.dumps, **COMPACT))
+    indent2 = _with_keywords(rjson.dumps, indent=2)
+    sorted_ = _with_keywords(rjson.dumps, sort_keys=True)
+    rjson_compact = ("rjson compact", _with_keywords(rjson.dumps, **COMPACT))
     return [
         Op("dumps", "dumps(obj) with json's defaults (ensure_ascii, \", \" separators)",
            _obj, lambda w: json.dumps(w.fresh_obj()), exact=True, contenders=[
                ("rjson", rjson.dumps), ("json", json.dumps), ("simplejson", _attr(simplejson, "dumps"))]),
         Op("dumps_compact", "dumps(obj, ensure_ascii=False, separators=(\",\", \":\")) -> str",
            _obj, lambda w: json.dumps(w.fresh_obj(), **COMPACT), exact=True, contenders=[
-               ("rjson", functools.partial(rjson.dumps, **COMPACT)),
-               ("json", functools.partial(json.dumps, **COMPACT)),
+               ("rjson", _with_keywords(rjson.dumps, **COMPACT)),
+               ("json", _with_keywords(json.dumps, **COMPACT)),
                ("orjson", _to_str(_attr(orjson, "dumps"))),
                ("ssrjson", _attr(ssrjson, "dumps"))]),
         Op("dumpb", "dumpb(obj) -> compact UTF-8 bytes (orjson.dumps conventions)",
@@ -89,10 +99,10 @@ def all_ops():
         Op("loads_str", "loads(str)", _str, lambda w: json.loads(w.text), _loads_peers("rjson")),
         Op("dumps_indent", "dumps(obj, indent=2)", _obj,
            lambda w: json.dumps(w.fresh_obj(), indent=2), exact=True, corpus_only=True, contenders=[
-               ("rjson", indent2), ("json", functools.partial(json.dumps, indent=2)), rjson_compact]),
+               ("rjson", indent2), ("json", _with_keywords(json.dumps, indent=2)), rjson_compact]),
         Op("dumps_sorted", "dumps(obj, sort_keys=True)", _obj,
            lambda w: json.dumps(w.fresh_obj(), sort_keys=True), exact=True, corpus_only=True, contenders=[
-               ("rjson", sorted_), ("json", functools.partial(json.dumps, sort_keys=True)), rjson_compact]),
+               ("rjson", sorted_), ("json", _with_keywords(json.dumps, sort_keys=True)), rjson_compact]),
     ]
 
 

@@ -602,3 +602,27 @@ def test_bad_arguments(args, kw):
                          ids=repr)
 def test_odd_keyword_values(obj, kw):
     assert_same(obj, _msg=False, **kw)
+
+
+def test_dict_table_layouts():
+    """Dicts whose tables the encoder reads in place or through PyDict_Next: with
+    deleted entries, re-added keys, non-str keys, and an instance's split table."""
+    class Obj:
+        pass
+
+    inst = Obj()
+    inst.x, inst.y = 1, "z"
+    holes = {str(i): i for i in range(50)}
+    for i in range(0, 50, 3):
+        del holes[str(i)]
+    readded = dict.fromkeys("abcd", 0)
+    del readded["a"], readded["d"]
+    readded["a"] = 5
+    emptied = {"k": 1}
+    del emptied["k"]
+    general = {1: "a", "b": 2, None: 3, 2.5: [1]}
+    for d in (holes, readded, emptied, vars(inst), general, [holes, vars(inst), readded]):
+        for kw in ({}, {"sort_keys": True}, {"indent": 1}, {"ensure_ascii": False, "separators": (",", ":")}):
+            assert rjson.dumps(d, **kw) == json.dumps(d, **kw)
+        if d is not general:  # dumpb: the same text, compact
+            assert rjson.dumpb(d) == json.dumps(d, ensure_ascii=False, separators=(",", ":")).encode()

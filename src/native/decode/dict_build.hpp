@@ -11,34 +11,12 @@
 // and debug builds (whose reference totals count keys objects), use the public path.
 #pragma once
 #include <cstring>
-#include "common/py.hpp"
+#include "common/dict_layout.hpp"
 
 namespace rjson::decode {
 
-#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030D0000 && !defined(Py_REF_DEBUG) && \
-    !defined(Py_GIL_DISABLED) && SIZEOF_VOID_P == 8
+#ifdef RJSON_DICT_LAYOUT
 #define RJSON_DIRECT_DICT 1
-
-namespace cpython {
-// struct _dictkeysobject without its trailing dk_indices[] (which starts at sizeof).
-struct DictKeys {
-    Py_ssize_t dk_refcnt;
-    uint8_t dk_log2_size;
-    uint8_t dk_log2_index_bytes;
-    uint8_t dk_kind;
-    uint32_t dk_version;
-    Py_ssize_t dk_usable;
-    Py_ssize_t dk_nentries;
-};
-static_assert(sizeof(DictKeys) == 32, "dk_indices must start at offset 32");
-struct UnicodeEntry {
-    PyObject* key;
-    PyObject* value;
-};
-constexpr uint8_t kUnicodeKind = 1;   // DICT_KEYS_UNICODE
-constexpr unsigned kLog2MinSize = 3;  // PyDict_LOG_MINSIZE
-constexpr unsigned kPerturbShift = 5;
-}  // namespace cpython
 
 // Larger objects (index entries wider than 32 bits) take the public path.
 inline constexpr size_t kMaxDirectPairs = size_t{1} << 30;

@@ -8,6 +8,7 @@
 #pragma once
 #include <algorithm>
 #include <type_traits>
+#include "common/dict_layout.hpp"
 #include "common/py.hpp"
 #include "common/stack.hpp"
 #include "encode/errors.hpp"
@@ -676,12 +677,12 @@ private:
         // (Under indent with a default=, the loop below checks for resizing as json's does.)
         if (lane_open() && !(kJson && opt_.pretty && opt_.default_fn)) {
             bool first = true;
-            auto next = [&](PyObject** k, PyObject** v) { return PyDict_Next(d, &pos, k, v) != 0; };
+            auto next = [&](PyObject** k, PyObject** v) { return dict_next(d, &pos, k, v); };
             return lane([&](auto* unit) { return lane_members<std::remove_pointer_t<decltype(unit)>>(next, &first); }) &&
                    close('}');
         }
         const Py_ssize_t size = PyDict_GET_SIZE(d);
-        while (PyDict_Next(d, &pos, &k, &v)) {
+        while (dict_next(d, &pos, &k, &v)) {
             if (kJson && RJSON_UNLIKELY(PyDict_GET_SIZE(d) != size)) {
                 PyErr_SetString(PyExc_RuntimeError, "dictionary changed size during iteration");
                 return false;
@@ -712,7 +713,7 @@ private:
         Py_ssize_t count = 0, pos = 0;
         PyObject *k, *v;
         bool all_str = true;
-        while (count < n && PyDict_Next(d, &pos, &k, &v)) {
+        while (count < n && dict_next(d, &pos, &k, &v)) {
             if (!PyUnicode_CheckExact(k) || !str_ready(k)) {
                 all_str = false;
                 break;

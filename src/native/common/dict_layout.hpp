@@ -1,0 +1,63 @@
+// CPython's dict tables, as 3.11 and 3.12 lay them out (internal/pycore_dict.h, which
+// is not installed): the decoder builds dicts in them and the encoder walks them, each
+// at a fraction of what the public calls cost per entry. Every other version, and
+// debug or free-threaded builds, keep the public API (RJSON_DICT_LAYOUT undefined).
+#pragma once
+#include "common/py.hpp"
+
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030D0000 && !defined(Py_REF_DEBUG) && \
+    !defined(Py_GIL_DISABLED) && SIZEOF_VOID_P == 8
+#define RJSON_DICT_LAYOUT 1
+
+namespace rjson::cpython {
+// struct _dictkeysobject without its trailing dk_indices[] (which starts at sizeof).
+struct DictKeys {
+    Py_ssize_t dk_refcnt;
+    uint8_t dk_log2_size;
+    uint8_t dk_log2_index_bytes;
+    uint8_t dk_kind;
+    uint32_t dk_version;
+    Py_ssize_t dk_usable;
+    Py_ssize_t dk_nentries;
+};
+static_assert(sizeof(DictKeys) == 32, "dk_indices must start at offset 32");
+struct UnicodeEntry {
+    PyObject* key;
+    PyObject* value;
+};
+constexpr uint8_t kUnicodeKind = 1;   // DICT_KEYS_UNICODE
+constexpr unsigned kLog2MinSize = 3;  // PyDict_LOG_MINSIZE
+constexpr unsigned kPerturbShift = 5;
+
+inline DictKeys* keys_of(PyObject* dict) { return reinterpret_cast<DictKeys*>(reinterpret_cast<PyDictObject*>(dict)->ma_keys); }
+inline UnicodeEntry* unicode_entries(DictKeys* keys) {
+    return reinterpret_cast<UnicodeEntry*>(reinterpret_cast<char*>(keys + 1) + (size_t{1} << keys->dk_log2_index_bytes));
+}
+}  // namespace rjson::cpython
+#endif
+
+namespace rjson {
+
+// PyDict_Next, with the same meaning of *pos (an entry index) and the same tolerance
+// of a dict changed between calls (everything is read again each time). A combined
+// table of str keys, the layout of nearly every dict JSON is made from, is read in
+// place; any other goes through PyDict_Next.
+RJSON_INLINE bool dict_next(PyObject* dict, Py_ssize_t* pos, PyObject** key, PyObject** value) {
+#ifdef RJSON_DICT_LAYOUT
+    cpython::DictKeys* keys = cpython::keys_of(dict);
+    if (RJSON_LIKELY(reinterpret_cast<PyDictObject*>(dict)->ma_values == nullptr && keys->dk_kind == cpython::kUnicodeKind)) {
+        const cpython::UnicodeEntry* entries = cpython::unicode_entries(keys);
+        Py_ssize_t i = *pos;
+        const Py_ssize_t n = keys->dk_nentries;
+        while (i < n && entries[i].value == nullptr) ++i;  // deleted entries
+        if (i >= n) return false;
+        *key = entries[i].key;
+        *value = entries[i].value;
+        *pos = i + 1;
+        return true;
+    }
+#endif
+    return PyDict_Next(dict, pos, key, value) != 0;
+}
+
+}  // namespace rjson
