@@ -620,7 +620,7 @@ def test_dict_table_layouts():
     readded["a"] = 5
     emptied = {"k": 1}
     del emptied["k"]
-    general = {1: "a", "b": 2, None: 3, 2.5: [1]}
+    general = {1: "a", 3: 2, 2.5: [1]}
     for d in (holes, readded, emptied, vars(inst), general, [holes, vars(inst), readded]):
         for kw in ({}, {"sort_keys": True}, {"indent": 1}, {"ensure_ascii": False, "separators": (",", ":")}):
             assert rjson.dumps(d, **kw) == json.dumps(d, **kw)
