@@ -26,18 +26,9 @@ int find_kw(PyObject* kwname, PyObject* const* names, int n) {
     return -1;
 }
 
-// Small enough that a first buffer, with its slack and object header, comes from
-// CPython's small-object allocator (blocks up to 512 bytes): most documents a server
-// dumps are small, and the system allocator costs several hundred instructions more.
-// (An ASCII str's header is 48 bytes on 3.11, a bytes' 33; str output of any kind
-// keeps 256 bytes of slack for its widening kernels.)
-template <class W>
-constexpr size_t kInitialCapacity = W::kUnicode ? 192 : 384;
-
 template <class W, bool kJson>
 PyObject* run(PyObject* obj, const Options& opt) {
     W w;
-    if (!w.init(kInitialCapacity<W>)) return nullptr;
     Encoder<W, kJson> enc(w, opt);
     if (!enc.encode(obj)) return nullptr;
     return w.finish();

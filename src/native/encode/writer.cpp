@@ -4,6 +4,7 @@ namespace rjson::encode {
 
 bool UnicodeWriter::grow(size_t n) {
     size_t want = cap_ * 2 > len_ + n ? cap_ * 2 : len_ + n + cap_;
+    if (!str_) return replace_str(kind_, want);
     if (PyUnicode_Resize(&str_, static_cast<Py_ssize_t>(want + simd::kStoreSlack)) < 0) return false;
     buf_ = static_cast<uint8_t*>(PyUnicode_DATA(str_));
     cap_ = want;
@@ -15,25 +16,31 @@ static void widen_copy(To* dst, const From* src, size_t n) {
     for (size_t i = 0; i < n; ++i) dst[i] = src[i];
 }
 
-bool UnicodeWriter::replace_str(int kind) {
-    Py_UCS4 maxchar = kind == 4 ? 0x10FFFF : kind == 2 ? 0xFFFF : 0xFF;
-    PyObject* s = PyUnicode_New(static_cast<Py_ssize_t>(cap_ + simd::kStoreSlack), maxchar);
+static Py_UCS4 max_char(int kind, bool latin1) { return kind == 4 ? 0x10FFFF : kind == 2 ? 0xFFFF : latin1 ? 0xFF : 0x7F; }
+
+bool UnicodeWriter::replace_str(int kind, size_t capacity) {
+    PyObject* s = PyUnicode_New(static_cast<Py_ssize_t>(capacity + simd::kStoreSlack), max_char(kind, latin1_));
     if (!s) return false;
     auto* p = static_cast<uint8_t*>(PyUnicode_DATA(s));
     if (kind == kind_) std::memcpy(p, buf_, len_ * static_cast<size_t>(kind));
     else if (kind == 2) widen_copy(reinterpret_cast<uint16_t*>(p), buf_, len_);
     else if (kind_ == 1) widen_copy(reinterpret_cast<uint32_t*>(p), buf_, len_);
     else widen_copy(reinterpret_cast<uint32_t*>(p), reinterpret_cast<uint16_t*>(buf_), len_);
-    Py_SETREF(str_, s);
+    Py_XSETREF(str_, s);
     buf_ = p;
+    cap_ = capacity;
     kind_ = kind;
-    latin1_ = kind == 1;
     return true;
 }
 
-bool UnicodeWriter::widen_to(int kind) { return kind <= kind_ || replace_str(kind); }
+bool UnicodeWriter::widen_to(int kind) { return kind <= kind_ || replace_str(kind, cap_); }
 
 PyObject* UnicodeWriter::finish() {
+    if (!str_) {  // still in scratch_: one byte a char
+        PyObject* s = PyUnicode_New(static_cast<Py_ssize_t>(len_), max_char(1, latin1_));
+        if (s) std::memcpy(PyUnicode_DATA(s), scratch_, len_);
+        return s;
+    }
     if (PyUnicode_Resize(&str_, static_cast<Py_ssize_t>(len_)) < 0) return nullptr;
     buf_ = nullptr;  // it was the str's data
     return std::exchange(str_, nullptr);

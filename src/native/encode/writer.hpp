@@ -23,17 +23,9 @@ class ByteWriter {
 public:
     static constexpr bool kUnicode = false;
 
-    ByteWriter() = default;
+    ByteWriter() : base_(scratch_), pos_(scratch_), end_(scratch_ + kScratch) {}
     ByteWriter(const ByteWriter&) = delete;
     ~ByteWriter() { Py_XDECREF(obj_); }
-
-    bool init(size_t capacity) {
-        obj_ = create(capacity + simd::kByteStoreSlack);
-        if (!obj_) return false;
-        pos_ = data(obj_);
-        end_ = pos_ + capacity;
-        return true;
-    }
 
     // Room for n more bytes past pos(); may move the buffer.
     RJSON_INLINE bool reserve(size_t n) {
@@ -55,9 +47,14 @@ public:
         pos_ += n;
     }
 
-    // The finished object, shrunk to its content; the writer is empty afterwards.
+    // The finished object: made from the scratch buffer, or shrunk to its content.
     PyObject* finish() {
-        size_t len = static_cast<size_t>(pos_ - data(obj_));
+        size_t len = static_cast<size_t>(pos_ - base_);
+        if (!obj_) {
+            PyObject* o = create(len);
+            if (o) std::memcpy(data(o), scratch_, len);
+            return o;
+        }
         if (!resize(&obj_, len)) return nullptr;
         return std::exchange(obj_, nullptr);
     }
@@ -77,26 +74,39 @@ private:
     }
 
     RJSON_NOINLINE bool grow(size_t n) {
-        size_t used = static_cast<size_t>(pos_ - data(obj_));
-        size_t capacity = static_cast<size_t>(end_ - data(obj_));
+        size_t used = static_cast<size_t>(pos_ - base_);
+        size_t capacity = static_cast<size_t>(end_ - base_);
         size_t want = capacity * 2 > used + n ? capacity * 2 : used + n + capacity;
-        if (!resize(&obj_, want + simd::kByteStoreSlack)) return false;
-        pos_ = data(obj_) + used;
-        end_ = data(obj_) + want;
+        if (!obj_) {
+            if (!(obj_ = create(want + simd::kByteStoreSlack))) return false;
+            std::memcpy(data(obj_), scratch_, used);
+        } else if (!resize(&obj_, want + simd::kByteStoreSlack)) {
+            return false;
+        }
+        base_ = data(obj_);
+        pos_ = base_ + used;
+        end_ = base_ + want;
         return true;
     }
 
-    PyObject* obj_ = nullptr;
-    uint8_t* pos_ = nullptr;
-    uint8_t* end_ = nullptr;
+    // Output starts here, on the C stack: a small document then becomes an object of
+    // its exact size with one copy, where an object made larger and shrunk at the end
+    // cost ~150 instructions more (pymalloc moves a block shrunk below 3/4 of its size).
+    static constexpr size_t kScratch = 384;
+    alignas(16) uint8_t scratch_[kScratch + simd::kByteStoreSlack];
+    PyObject* obj_ = nullptr;  // once the output outgrows scratch_
+    uint8_t* base_;
+    uint8_t* pos_;
+    uint8_t* end_;
 };
 
-// str output of whatever kind the content needs (dumps with ensure_ascii=False). The
-// buffer is always the data of a str object that becomes the result: it starts as an
-// ASCII str, and is replaced, once per step, by a str of the next kind when a wider char
-// arrives (a latin-1 char, then a UCS2 one, then a UCS4 one). The result is shrunk in
-// place at the end, never copied: on a document of non-ASCII text that final copy (up
-// to 4 bytes a char) used to cost as much as writing it.
+// str output of whatever kind the content needs (dumps with ensure_ascii=False). Like
+// ByteWriter it starts in a scratch buffer on the C stack (one byte a char); past that
+// the buffer is the data of a str object that becomes the result, replaced, once per
+// step, by a str of the next kind when a wider char arrives (a UCS2 one, then a UCS4
+// one). The result is shrunk in place at the end, never copied: on a document of
+// non-ASCII text that final copy (up to 4 bytes a char) used to cost as much as
+// writing it.
 //
 // The kind only widens for a char that is then written, so the result's kind is the
 // narrowest that holds every char, as a str must be.
@@ -108,14 +118,6 @@ public:
     UnicodeWriter(const UnicodeWriter&) = delete;
     ~UnicodeWriter() { Py_XDECREF(str_); }
 
-    bool init(size_t capacity) {
-        str_ = PyUnicode_New(static_cast<Py_ssize_t>(capacity + simd::kStoreSlack), 127);
-        if (!str_) return false;
-        buf_ = static_cast<uint8_t*>(PyUnicode_DATA(str_));
-        cap_ = capacity;
-        return true;
-    }
-
     int kind() const { return kind_; }
     size_t room() const { return cap_ - len_; }
     // Pointer to the next unit, typed by the current kind (C must match kind()).
@@ -125,7 +127,11 @@ public:
     void advance(size_t n) { len_ += n; }
     bool has_latin1() const { return latin1_; }
     // Call before writing a char in 0x80..0xFF.
-    bool saw_latin1() { return latin1_ || kind_ > 1 || replace_str(1); }
+    bool saw_latin1() {
+        if (latin1_ || kind_ > 1) return true;
+        latin1_ = true;
+        return !str_ || replace_str(1, cap_);  // an ASCII str object cannot hold it
+    }
 
     // Room for n more chars past the current position; may move the buffer.
     RJSON_INLINE bool reserve(size_t n) {
@@ -158,15 +164,17 @@ public:
 
 private:
     bool grow(size_t n);
-    // A new str object of the given kind (1: latin-1), holding what is written so far.
-    bool replace_str(int kind);
+    // A new str object of the given kind and capacity, holding what is written so far.
+    bool replace_str(int kind, size_t capacity);
 
-    PyObject* str_ = nullptr;  // the str whose data buf_ is
-    uint8_t* buf_ = nullptr;
-    size_t cap_ = 0;  // in chars, not counting the slack
+    static constexpr size_t kScratch = 384;
+    alignas(16) uint8_t scratch_[kScratch + simd::kStoreSlack];
+    PyObject* str_ = nullptr;  // the str whose data buf_ is, once past scratch_
+    uint8_t* buf_ = scratch_;
+    size_t cap_ = kScratch;  // in chars, not counting the slack
     size_t len_ = 0;
     int kind_ = 1;
-    bool latin1_ = false;  // str_ is latin-1 (kind 1 but not ASCII)
+    bool latin1_ = false;  // a char in 0x80..0xFF was written while kind_ was 1
 };
 
 }  // namespace rjson::encode
