@@ -563,7 +563,7 @@ private:
         }
         if (t == &PyFloat_Type) {
             double d = PyFloat_AS_DOUBLE(o);
-            if (!std::isfinite(d)) return nullptr;
+            if (!is_finite_bits(d)) return nullptr;
             return lane_number(p, [d](char* out) { return write_double(out, d, kJson ? kPythonRepr : kOrjson); });
         }
         if (t == &PyBool_Type) {

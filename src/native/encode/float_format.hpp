@@ -95,10 +95,11 @@ inline uint64_t round_to_odd(Product p) {
 
 }  // namespace float_detail
 
-// The exact search, for every finite nonzero double (sign ignored). shortest_decimal
+// The exact search, for every finite double (sign ignored; zero gives {0, 0}). shortest_decimal
 // below answers almost every double without it; it remains the reference for the rest.
 [[gnu::noinline, gnu::cold]] inline DecimalFloat shortest_decimal_exact(uint64_t bits) {
     using namespace float_detail;
+    if ((bits << 1) == 0) return {0, 0};
     const uint64_t fraction = bits & kFractionMask;
     const int biased = static_cast<int>((bits >> kFractionBits) & 0x7ff);
     uint64_t c;
@@ -156,14 +157,15 @@ inline uint64_t round_to_odd(Product p) {
     return {chosen, k};
 }
 
-// The shortest decimal for a finite, nonzero double given by its bits (sign ignored).
+// The shortest decimal for a finite double given by its bits (sign ignored; zero gives
+// {0, 0}).
 //
 // The same search from a 128-bit product in place of the exact sticky bits. For a
 // normal double that is not a power of two, T = v * 10^-k and the half-width W of its
 // interval (in [1/2, 5)) are taken to 64 fraction bits, T from all of G, W from G's
 // high half. The search only asks which integers lie at or below T - W and T + W, and
-// which is nearest T. The truncations move T - W, T + W and T by less than 16 units of
-// 2^-64, so when neither end is within 16 units of an integer, nor T of a half-integer,
+// which is nearest T. The truncations move T - W, T + W and T by less than 32 units of
+// 2^-64, so when neither end is within 32 units of an integer, nor T of a half-integer,
 // the answers are those of the exact reals; the ends are then not integers, so whether
 // the interval includes them no longer matters. The others (few fraction bits, where an
 // end or a tie can be exact: about one double in 2^58 of random bits, more among
@@ -180,23 +182,28 @@ RJSON_FLOAT_INLINE DecimalFloat shortest_decimal(uint64_t bits) {
     const float_table::Pow10& g = float_table::kPow10[k - float_table::kMinK];
     const uint64_t x = c << h;  // below 2^57
     // T * 2^64 = x * G / 2^64 less the low half of x * G.lo: within (t - 1/128, t + 1).
-    const uint128_t t = static_cast<uint128_t>(g.hi) * x +
-                        static_cast<uint64_t>((static_cast<uint128_t>(g.lo) * x) >> 64);
-    // W * 2^64 = G * 2^h / 2^65, from G.hi alone: within (w - 1/128, w + 9).
-    const uint128_t w = (static_cast<uint128_t>(g.hi) << h) >> 1;
-    const uint128_t upper = t + w;  // T + W: within (upper - 1, upper + 10)
-    const uint128_t lower = t - w;  // T - W: within (lower - 9, lower + 1)
+    // (64-bit halves and explicit carries: GCC spills 128-bit sums of zero-extended
+    // values to the stack.)
+    const uint128_t xg = static_cast<uint128_t>(g.hi) * x;
+    const uint64_t cross = static_cast<uint64_t>((static_cast<uint128_t>(g.lo) * x) >> 64);
+    unsigned long long t_lo, t_hi;
+    _addcarry_u64(_addcarry_u64(0, static_cast<uint64_t>(xg), cross, &t_lo), static_cast<uint64_t>(xg >> 64), 0, &t_hi);
+    // W * 2^64 = G * 2^h / 2^65, from G.hi without its last bit: within (w - 1/128, w + 17).
+    const uint128_t w = static_cast<uint128_t>(g.hi >> 1) * (uint64_t{1} << h);
+    const uint64_t w_lo = static_cast<uint64_t>(w), w_hi = static_cast<uint64_t>(w >> 64);
+    unsigned long long u_lo, u_hi, l_lo, l_hi;
+    _addcarry_u64(_addcarry_u64(0, t_lo, w_lo, &u_lo), t_hi, w_hi, &u_hi);   // T + W: within (u - 1, u + 18)
+    _subborrow_u64(_subborrow_u64(0, t_lo, w_lo, &l_lo), t_hi, w_hi, &l_hi);  // T - W: within (l - 17, l + 1)
     // Each fraction, offset by the margin, must stay clear of [0, 2 * margin).
-    constexpr uint64_t kMargin = 16;
-    const bool unclear = static_cast<uint64_t>(upper) + kMargin < 2 * kMargin ||
-                         static_cast<uint64_t>(lower) + kMargin < 2 * kMargin ||
-                         (static_cast<uint64_t>(t) ^ (uint64_t{1} << 63)) + kMargin < 2 * kMargin;
+    constexpr uint64_t kMargin = 32;
+    const bool unclear = (u_lo + kMargin < 2 * kMargin) | (l_lo + kMargin < 2 * kMargin) |
+                         ((t_lo ^ (uint64_t{1} << 63)) + kMargin < 2 * kMargin);
     if (__builtin_expect(unclear, 0)) return shortest_decimal_exact(bits);
     // The largest multiple of 10 not above T + W is the answer when it is above T - W
     // (an interval narrower than 10 holds at most one); else the integer nearest T.
-    const uint64_t m = static_cast<uint64_t>(upper >> 64) / 10 * 10;
-    const uint64_t nearest = static_cast<uint64_t>(t >> 64) + (static_cast<uint64_t>(t) >> 63);
-    const uint64_t take10 = uint64_t{0} - (m > static_cast<uint64_t>(lower >> 64));
+    const uint64_t m = u_hi / 10 * 10;
+    const uint64_t nearest = t_hi + (t_lo >> 63);
+    const uint64_t take10 = uint64_t{0} - (m > l_hi);
     return {(m & take10) | (nearest & ~take10), k};
 }
 
