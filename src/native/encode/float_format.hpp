@@ -176,10 +176,12 @@ RJSON_FLOAT_INLINE DecimalFloat shortest_decimal(uint64_t bits) {
     const int biased = static_cast<int>((bits >> kFractionBits) & 0x7ff);
     if (__builtin_expect(fraction == 0 || biased == 0, 0)) return shortest_decimal_exact(bits);
     const uint64_t c = fraction | kHiddenBit;
-    const int q = biased - kExponentBias;
-    const int k = floor_log10_pow2(q);
-    const int h = q + floor_log2_pow10(-k) + 1;  // in [0, 4]; 2^q * 10^-k = 2^h * G / 2^128
-    const float_table::Pow10& g = float_table::kPow10[k - float_table::kMinK];
+    // k = floor(q log10 2) and h as the exact search computes them, from a table.
+    const uint32_t step = float_table::kRegularStep[biased];
+    const int row = static_cast<int>(step & 0xffff);
+    const int k = row + float_table::kMinK;
+    const int h = static_cast<int>(step >> 16);  // in [0, 4]; 2^q * 10^-k = 2^h * G / 2^128
+    const float_table::Pow10& g = float_table::kPow10[row];
     const uint64_t x = c << h;  // below 2^57
     // T * 2^64 = x * G / 2^64 less the low half of x * G.lo: within (t - 1/128, t + 1).
     // (64-bit halves and explicit carries: GCC spills 128-bit sums of zero-extended

@@ -206,7 +206,8 @@ __attribute__((always_inline)) inline char* write_double(char* out, double v, Fl
     const char head_char = static_cast<char>('0' + head);
     // Significant digits: 17 minus the zeros ending the tail.
     const unsigned zeros = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(tail, _mm_set1_epi8('0'))));
-    const int n = kSigDigits - __builtin_clz((~zeros << 16) | 0x8000u);
+    // Bit 0 always, bit i + 1 for a nonzero D(i+1): the highest is the last nonzero digit.
+    const int n = 32 - __builtin_clz(((zeros ^ 0xffffu) << 1) | 1u);
 
     if (point >= style.min_fixed_point && point <= kMaxFixedPoint) {
         if (point <= 0) {  // 0.000DIGITS
