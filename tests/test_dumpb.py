@@ -318,3 +318,36 @@ def test_unsupported_options_rejected(option):
     # rjson supports option=None/0 only for now: everything else raises
     with pytest.raises(TypeError):
         dumpb({"b": 1, "a": 2}, option=option)
+
+
+# Short lists and tuples of scalars are written inline by the lane (GeoJSON's [x, y]);
+# anything in them the lane cannot write sends the whole list back to the general path.
+SHORT_LIST_ITEMS = [1.5, -0.0, 1e300, 7, -2**63, 2**64 - 1, True, False, None, "ab", "",
+                    "\u00e9", "a\nb", float("nan"), float("inf"), 2**64, [1.0], (2.0,), {},
+                    {"k": 1.5}, S.MyFloat(2.5)]
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 15, 16, 17, 40])
+def test_short_lists_of_scalars(n):
+    items = (SHORT_LIST_ITEMS * 3)[:n]
+    for k in range(len(SHORT_LIST_ITEMS)):
+        lst = [1.25] * n
+        if n:
+            lst[k % n] = SHORT_LIST_ITEMS[k]
+        for seq in (lst, tuple(lst)):
+            assert_same([seq, [seq], {"a": seq}, seq])
+    assert_same([items, tuple(items), {"v": items}])
+
+
+def test_short_lists_near_buffer_ends():
+    # Long strings and many pairs move the leaf's room checks across every offset.
+    for k in range(0, 1200, 7):
+        assert_same([["x" * k, 1.5, "y" * (k % 13)], [2.5, 3.5]] * 3)
+    assert_same([[i * 0.1, -i * 0.2] for i in range(20_000)])
+
+
+@pytest.mark.parametrize("depth", range(248, 260))
+def test_short_list_at_depth_limit(depth):
+    # (A tuple at the bottom is left out: orjson does not count it as a level.)
+    for leaf in ([1.5, 2.5], [], [1, "a"], [2**64]):
+        assert_same(S.nested_list(depth, leaf=leaf))

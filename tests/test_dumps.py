@@ -626,3 +626,43 @@ def test_dict_table_layouts():
             assert rjson.dumps(d, **kw) == json.dumps(d, **kw)
         if d is not general:  # dumpb: the same text, compact
             assert rjson.dumpb(d) == json.dumps(d, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+# Short lists and tuples of scalars are written inline by the lane (GeoJSON's [x, y]);
+# anything in them the lane cannot write sends the whole list back to the general path.
+SHORT_LIST_ITEMS = [1.5, -0.0, 1e300, 1e-7, 7, 2**64, True, False, None, "ab", "", "\u00e9",
+                    "\U0001f600", "a\nb", float("nan"), float("inf"), [1.0], (2.0,), {},
+                    {"k": 1.5}, S.MyFloat(2.5)]
+
+
+@pytest.mark.parametrize("kw", [{}, {"separators": (",", ":")}, {"ensure_ascii": False},
+                                {"indent": 2}, {"allow_nan": False}, {"sort_keys": True}], ids=repr)
+def test_short_lists_of_scalars(kw):
+    for n in (0, 1, 2, 3, 16, 17):
+        for k in range(len(SHORT_LIST_ITEMS)):
+            lst = [1.25] * n
+            if n:
+                lst[k % n] = SHORT_LIST_ITEMS[k]
+            for seq in (lst, tuple(lst)):
+                assert_same([seq, [seq], {"a": seq}, seq], **kw)
+
+
+def test_short_lists_near_buffer_ends():
+    for k in range(0, 1200, 7):
+        assert_same([["x" * k, 1.5, "\u00e9" * (k % 13)], [2.5, 3.5]] * 3, ensure_ascii=False)
+        assert_same([["x" * k, 1.5], [2.5, 3.5]] * 3)
+    assert_same([[i * 0.1, -i * 0.2] for i in range(20_000)])
+
+
+def test_short_list_at_recursion_limit():
+    # A leaf written inline must meet the interpreter's limit exactly where a nested
+    # list the lane cannot write inline ([2**64] goes the general way) meets it.
+    limit = sys.getrecursionlimit()
+    seen = set()
+    for depth in range(limit - 80, limit + 5):
+        inline = outcome(dumps, S.nested_list(depth, leaf=[1.5, 2.5]))
+        general = outcome(dumps, S.nested_list(depth, leaf=[2**64]))
+        assert inline[0] == general[0], depth
+        assert inline[1] is RecursionError or inline[0] == "ok"
+        seen.add(inline[0])
+    assert seen == {"ok", "raise"}

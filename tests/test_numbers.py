@@ -91,6 +91,22 @@ def test_short_decimals(m, e):
     check(float(f"{m}e{e}"))
 
 
+def test_few_fraction_bits():
+    # Doubles whose scaled value or interval ends are exact (a few fraction bits, near
+    # 2^53, or integers times small powers of two): where the product's rounding can
+    # not decide and the exact search answers. Random significands with their low bits
+    # cleared, over the binary exponents where that happens, and a little around them.
+    rng = random.Random(5)
+    for q in range(-70, 14):
+        for zeros in range(0, 53, 2):
+            for _ in range(12):
+                c = (rng.getrandbits(52) >> zeros << zeros) | (1 << 52)
+                x = math.ldexp(float(c), q)
+                for y in (x, math.nextafter(x, 0.0), math.nextafter(x, math.inf)):
+                    assert fmt(y, FAST_REPR) == repr(y)
+                    assert fmt(y, FAST_ORJSON) == fmt(y, STD_ORJSON)
+
+
 def test_million_bit_patterns():
     rng = random.Random(20240611)
     xs = array.array("d", rng.randbytes(8 * 1_000_000))

@@ -166,7 +166,23 @@ def main():
     for k in range(k_min, k_max + 1):
         g = g_of(-k)
         out.write(f"    {{0x{g >> 64:016x}ull, 0x{g & ((1 << 64) - 1):016x}ull}},  // 1e{-k}\n")
-    out.write("};\n\n}  // namespace rjson::encode::float_table\n")
+    out.write("};\n\n")
+    # The fast path's k and h by biased exponent (normal doubles, q = biased - 1075):
+    # bits 0-15 the row of kPow10, bits 16-23 h. One load instead of two
+    # multiply-shifts; rows 0 and 2047 (subnormal, non-finite) are unused.
+    out.write("// Fast path, by biased exponent: kPow10 row (bits 0-15) and h (bits 16-23) of\n")
+    out.write("// k = floor(q log10 2), h = q + floor(-k log2 10) + 1, q = biased - 1075.\n")
+    out.write("inline constexpr uint32_t kRegularStep[2048] = {")
+    for biased in range(2048):
+        word = 0
+        if 1 <= biased <= 2046:
+            q = biased - 1075
+            k = k_regular(q)
+            h = q + e_of(-k) + 128
+            assert 0 <= h <= 4 and k_min <= k <= k_max
+            word = (k - k_min) | (h << 16)
+        out.write(("\n    " if biased % 8 == 0 else " ") + f"0x{word:06x},")
+    out.write("\n};\n\n}  // namespace rjson::encode::float_table\n")
 
 
 if __name__ == "__main__":

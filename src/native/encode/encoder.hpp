@@ -507,6 +507,59 @@ private:
     template <class C>
     RJSON_INLINE C* lane_value(C* p, C* end, PyObject* o) {
         PyTypeObject* t = Py_TYPE(o);
+        if (C* q = lane_scalar(p, end, o, t)) return q;
+        if (t == &PyList_Type) return lane_leaf(p, end, PyList_GET_SIZE(o), reinterpret_cast<PyListObject*>(o)->ob_item);
+        if (t == &PyTuple_Type) return lane_leaf(p, end, PyTuple_GET_SIZE(o), reinterpret_cast<PyTupleObject*>(o)->ob_item);
+        return nullptr;
+    }
+
+    // A short list or tuple of lane scalars (GeoJSON's [x, y]), written at p as the
+    // general path would write it: entering a container there costs more than such a
+    // list's items. Null if anything in it is not a lane scalar, or no depth or room is
+    // left; what was written then does not count, and the general path starts over (no
+    // Python code has run). A list that holds only scalars cannot be in a cycle, so
+    // json's check_circular has nothing to mark.
+    static constexpr Py_ssize_t kLeafMax = 16;
+    template <class C>
+    RJSON_INLINE C* lane_leaf(C* p, C* end, Py_ssize_t n, PyObject* const* items) {
+        if constexpr (kJson)
+            if (opt_.pretty) return nullptr;
+        if (n > kLeafMax || !leaf_depth_ok()) return nullptr;
+        const size_t need = lane_room_needed();
+        *p = '[';
+        C* q = p + 1;
+        for (Py_ssize_t i = 0; i < n; ++i) {
+            if (static_cast<size_t>(end - q) < need) return nullptr;
+            if (i) q = lane_item_sep(q);
+            q = lane_scalar(q, end, items[i], Py_TYPE(items[i]));
+            if (!q) return nullptr;
+        }
+        if (q == end) return nullptr;
+        *q = ']';
+        return q + 1;
+    }
+    // Whether list() would enter one more level without an error (and without
+    // recursing, a leaf needs nothing more from the C stack). For json, the
+    // interpreter's limit is asked as list() asks it; on failure the error is left to
+    // the general path, which meets the same limit (the check undoes itself when it
+    // fails).
+    bool leaf_depth_ok() {
+        if constexpr (kJson) {
+            if (depth_ + 1 > kMaxDepth || c_stack_.nearly_exhausted()) return false;
+            if (Py_EnterRecursiveCall(" while encoding a JSON object")) {
+                PyErr_Clear();
+                return false;
+            }
+            Py_LeaveRecursiveCall();
+            return true;
+        } else {
+            return depth_ + 1 <= kOrjsonMaxDepth && !c_stack_.nearly_exhausted();
+        }
+    }
+
+    // An exact str, int, float, bool or None at p, if the lane can write it.
+    template <class C>
+    RJSON_INLINE C* lane_scalar(C* p, C* end, PyObject* o, PyTypeObject* t) {
         if (t == &PyUnicode_Type) return lane_str(p, end, o);
         if (t == &PyLong_Type) {
             int64_t v;
@@ -515,7 +568,7 @@ private:
         }
         if (t == &PyFloat_Type) {
             double d = PyFloat_AS_DOUBLE(o);
-            if (!std::isfinite(d)) return nullptr;
+            if (!is_finite_bits(d)) return nullptr;
             return lane_number(p, [d](char* out) { return write_double(out, d, kJson ? kPythonRepr : kOrjson); });
         }
         if (t == &PyBool_Type) {

@@ -19,6 +19,10 @@
 
 #include "encode/float_table.hpp"
 
+#ifndef RJSON_FLOAT_INLINE
+#define RJSON_FLOAT_INLINE __attribute__((always_inline)) inline
+#endif
+
 namespace rjson::encode {
 
 __extension__ typedef unsigned __int128 uint128_t;
@@ -91,9 +95,11 @@ inline uint64_t round_to_odd(Product p) {
 
 }  // namespace float_detail
 
-// The shortest decimal for a finite, nonzero double given by its bits (sign ignored).
-inline DecimalFloat shortest_decimal(uint64_t bits) {
+// The exact search, for every finite double (sign ignored; zero gives {0, 0}). shortest_decimal
+// below answers almost every double without it; it remains the reference for the rest.
+[[gnu::noinline, gnu::cold]] inline DecimalFloat shortest_decimal_exact(uint64_t bits) {
     using namespace float_detail;
+    if ((bits << 1) == 0) return {0, 0};
     const uint64_t fraction = bits & kFractionMask;
     const int biased = static_cast<int>((bits >> kFractionBits) & 0x7ff);
     uint64_t c;
@@ -149,6 +155,58 @@ inline DecimalFloat shortest_decimal(uint64_t bits) {
     const uint64_t take10 = uint64_t{0} - shorter;
     const uint64_t chosen = ((lower10 + 10 * upper10_in) & take10) | ((s + up) & ~take10);
     return {chosen, k};
+}
+
+// The shortest decimal for a finite double given by its bits (sign ignored; zero gives
+// {0, 0}).
+//
+// The same search from a 128-bit product in place of the exact sticky bits. For a
+// normal double that is not a power of two, T = v * 10^-k and the half-width W of its
+// interval (in [1/2, 5)) are taken to 64 fraction bits, T from all of G, W from G's
+// high half. The search only asks which integers lie at or below T - W and T + W, and
+// which is nearest T. The truncations move T - W, T + W and T by less than 32 units of
+// 2^-64, so when neither end is within 32 units of an integer, nor T of a half-integer,
+// the answers are those of the exact reals; the ends are then not integers, so whether
+// the interval includes them no longer matters. The others (few fraction bits, where an
+// end or a tie can be exact: about one double in 2^58 of random bits, more among
+// integers and short decimals near 2^53) take the exact search above.
+RJSON_FLOAT_INLINE DecimalFloat shortest_decimal(uint64_t bits) {
+    using namespace float_detail;
+    const uint64_t fraction = bits & kFractionMask;
+    const int biased = static_cast<int>((bits >> kFractionBits) & 0x7ff);
+    if (__builtin_expect(fraction == 0 || biased == 0, 0)) return shortest_decimal_exact(bits);
+    const uint64_t c = fraction | kHiddenBit;
+    // k = floor(q log10 2) and h as the exact search computes them, from a table.
+    const uint32_t step = float_table::kRegularStep[biased];
+    const int row = static_cast<int>(step & 0xffff);
+    const int k = row + float_table::kMinK;
+    const int h = static_cast<int>(step >> 16);  // in [0, 4]; 2^q * 10^-k = 2^h * G / 2^128
+    const float_table::Pow10& g = float_table::kPow10[row];
+    const uint64_t x = c << h;  // below 2^57
+    // T * 2^64 = x * G / 2^64 less the low half of x * G.lo: within (t - 1/128, t + 1).
+    // (64-bit halves and explicit carries: GCC spills 128-bit sums of zero-extended
+    // values to the stack.)
+    const uint128_t xg = static_cast<uint128_t>(g.hi) * x;
+    const uint64_t cross = static_cast<uint64_t>((static_cast<uint128_t>(g.lo) * x) >> 64);
+    unsigned long long t_lo, t_hi;
+    _addcarry_u64(_addcarry_u64(0, static_cast<uint64_t>(xg), cross, &t_lo), static_cast<uint64_t>(xg >> 64), 0, &t_hi);
+    // W * 2^64 = G * 2^h / 2^65, from G.hi without its last bit: within (w - 1/128, w + 17).
+    const uint128_t w = static_cast<uint128_t>(g.hi >> 1) * (uint64_t{1} << h);
+    const uint64_t w_lo = static_cast<uint64_t>(w), w_hi = static_cast<uint64_t>(w >> 64);
+    unsigned long long u_lo, u_hi, l_lo, l_hi;
+    _addcarry_u64(_addcarry_u64(0, t_lo, w_lo, &u_lo), t_hi, w_hi, &u_hi);   // T + W: within (u - 1, u + 18)
+    _subborrow_u64(_subborrow_u64(0, t_lo, w_lo, &l_lo), t_hi, w_hi, &l_hi);  // T - W: within (l - 17, l + 1)
+    // Each fraction, offset by the margin, must stay clear of [0, 2 * margin).
+    constexpr uint64_t kMargin = 32;
+    const bool unclear = (u_lo + kMargin < 2 * kMargin) | (l_lo + kMargin < 2 * kMargin) |
+                         ((t_lo ^ (uint64_t{1} << 63)) + kMargin < 2 * kMargin);
+    if (__builtin_expect(unclear, 0)) return shortest_decimal_exact(bits);
+    // The largest multiple of 10 not above T + W is the answer when it is above T - W
+    // (an interval narrower than 10 holds at most one); else the integer nearest T.
+    const uint64_t m = u_hi / 10 * 10;
+    const uint64_t nearest = t_hi + (t_lo >> 63);
+    const uint64_t take10 = uint64_t{0} - (m > l_hi);
+    return {(m & take10) | (nearest & ~take10), k};
 }
 
 }  // namespace rjson::encode

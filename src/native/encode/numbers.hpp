@@ -61,12 +61,11 @@ inline int decimal_length(uint64_t x) {
     return guess + (x >= kPow10[guess]);
 }
 
-// The 16 digits of x < 10^16 as ASCII bytes, most significant first. Splits x in 8+8
-// digits (scalar), then, in both 64-bit lanes at once, 4+4, 2+2, 1+1, each quotient a
+// The 16 digits of hi8 * 10^8 + lo8 (both below 10^8) as ASCII bytes, most significant
+// first: in both 64-bit lanes at once, 4+4, 2+2, 1+1 digits, each quotient a
 // multiply-high that is exact over the lane's range.
-inline __m128i ascii16(uint64_t x) {
-    constexpr uint64_t kE8 = 100000000;
-    __m128i v = _mm_set_epi64x(static_cast<long long>(x % kE8), static_cast<long long>(x / kE8));
+inline __m128i ascii8x2(uint64_t hi8, uint64_t lo8) {
+    __m128i v = _mm_set_epi64x(static_cast<long long>(lo8), static_cast<long long>(hi8));
     // x / 10^4 for x < 2^32: (x * 3518437209) >> 45.
     __m128i hi4 = _mm_srli_epi64(_mm_mul_epu32(v, _mm_set1_epi32(static_cast<int>(3518437209u))), 45);
     __m128i lo4 = _mm_sub_epi32(v, _mm_mul_epu32(hi4, _mm_set1_epi32(10000)));
@@ -186,17 +185,21 @@ inline char* write_int64(char* out, int64_t v) {
     return write_uint64(out + (v < 0), v < 0 ? 0 - mag : mag);
 }
 
+// std::isfinite on the bits, which the writer reads anyway (GCC compares doubles).
+inline bool is_finite_bits(double v) {
+    uint64_t bits;
+    std::memcpy(&bits, &v, sizeof bits);
+    return (bits << 1) < (uint64_t{0x7ff} << 53);
+}
+
 // Writes a finite double, shortest round trip, as Python's repr or orjson lays it out.
 // Stores whole 16-byte blocks, then returns the true end: see kMaxNumberChars.
 __attribute__((always_inline)) inline char* write_double(char* out, double v, FloatStyle style) {
     using namespace number_detail;
     uint64_t bits;
     std::memcpy(&bits, &v, sizeof bits);
-    if (bits >> 63) *out++ = '-';
-    if ((bits << 1) == 0) {
-        std::memcpy(out, "0.0", 3);
-        return out + 3;
-    }
+    *out = '-';  // stored either way, kept for a negative v: no branch on the sign
+    out += bits >> 63;
     DecimalFloat dec = shortest_decimal(bits);
     // Scale to exactly 17 digits D0..D16 (zeros appended), so every layout below is a
     // fixed set of stores: D0 alone, then D1..D16 as one 16-byte block.
@@ -207,16 +210,25 @@ __attribute__((always_inline)) inline char* write_double(char* out, double v, Fl
         sig *= 1 + 9 * short16;  // not a ternary: GCC would branch on it
         point -= short16;
     } else {
+        if (sig == 0) {  // zero (either sign) comes back as {0, 0}
+            std::memcpy(out, "0.0", 3);
+            return out + 3;
+        }
         const int len = decimal_length(sig);
         sig *= kPow10[kSigDigits - len];
         point -= kSigDigits - len;
     }
-    const uint64_t head = sig / kPow10[kSigDigits - 1];
-    const __m128i tail = ascii16(sig - head * kPow10[kSigDigits - 1]);
+    // D0 and D1..D16: the top nine digits split off with one multiply-high, the head
+    // from those with a 32-bit one.
+    const uint64_t top9 = sig / kPow10[8];
+    const uint64_t low8 = sig - top9 * kPow10[8];
+    const uint64_t head = (top9 * 1441151881u) >> 57;  // top9 / 10^8, exact below 2^30
+    const __m128i tail = ascii8x2(top9 - head * kPow10[8], low8);
     const char head_char = static_cast<char>('0' + head);
     // Significant digits: 17 minus the zeros ending the tail.
     const unsigned zeros = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(tail, _mm_set1_epi8('0'))));
-    const int n = kSigDigits - __builtin_clz((~zeros << 16) | 0x8000u);
+    // Bit 0 always, bit i + 1 for a nonzero D(i+1): the highest is the last nonzero digit.
+    const int n = 32 - __builtin_clz(((zeros ^ 0xffffu) << 1) | 1u);
 
     if (point >= style.min_fixed_point && point <= kMaxFixedPoint) {
         if (point <= 0) {  // 0.000DIGITS
