@@ -169,7 +169,7 @@ inline char* put8(char* out, uint64_t x) {
 // Integers: up to eight digits as put_upto8 writes them; longer ones as their leading
 // digits, then whole groups of eight (ascii8). No division loop, no length computed.
 // May store up to 7 bytes past the returned end.
-inline char* write_uint64(char* out, uint64_t v) {
+__attribute__((always_inline)) inline char* write_uint64(char* out, uint64_t v) {
     using namespace number_detail;
     constexpr uint64_t kE8 = 100000000;
     if (v < kE8) return put_upto8(out, v);
@@ -179,7 +179,7 @@ inline char* write_uint64(char* out, uint64_t v) {
     return put8(out, v % kE8);
 }
 
-inline char* write_int64(char* out, int64_t v) {
+__attribute__((always_inline)) inline char* write_int64(char* out, int64_t v) {
     *out = '-';
     uint64_t mag = static_cast<uint64_t>(v);
     return write_uint64(out + (v < 0), v < 0 ? 0 - mag : mag);
