@@ -25,7 +25,7 @@ inline unsigned stop_bits(__m128i v) {
 
 // The 32 bytes lo:hi as 32 units of type Out (zero-extended), stored at dst.
 template <class Out>
-inline void store_widened(Out* dst, __m128i lo, __m128i hi) {
+__attribute__((always_inline)) inline void store_widened(Out* dst, __m128i lo, __m128i hi) {
     auto* d = reinterpret_cast<__m128i*>(dst);
     if constexpr (sizeof(Out) == 1) {
         _mm_storeu_si128(d, lo);
@@ -50,7 +50,7 @@ inline void store_widened(Out* dst, __m128i lo, __m128i hi) {
 // returns false (dst may have been written). Reads 32 bytes from src, so src's page
 // must hold them.
 template <class Out = uint8_t>
-__attribute__((no_sanitize_address)) inline bool copy_short_plain_ascii(Out* dst, const uint8_t* src, size_t n) {
+__attribute__((no_sanitize_address, always_inline)) inline bool copy_short_plain_ascii(Out* dst, const uint8_t* src, size_t n) {
     __m128i lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src));
     __m128i hi = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 16));
     store_widened(dst, lo, hi);
