@@ -666,3 +666,13 @@ def test_short_list_at_recursion_limit():
         assert inline[1] is RecursionError or inline[0] == "ok"
         seen.add(inline[0])
     assert seen == {"ok", "raise"}
+
+
+@given(st.dictionaries(st.text(st.sampled_from(["a", "b", "\x00", "\xe9", "\xff", "\u0100", "\U0001f600", "abcdefgh"]),
+                               max_size=5), st.integers(), max_size=30))
+def test_sort_keys_prefixes(d):
+    """sort_keys orders one-byte keys by an 8-byte prefix first: keys that share it,
+    end inside it, or hold NULs must still come out in str order."""
+    narrow = {k: v for k, v in d.items() if max(k, default="a") <= "\xff"}
+    for obj in (d, narrow):
+        assert rjson.dumps(obj, sort_keys=True) == json.dumps(obj, sort_keys=True)

@@ -754,6 +754,7 @@ private:
         struct Pair {
             PyObject* key;
             PyObject* value;
+            uint64_t prefix;  // sort_prefix, or 0 for every pair when a key is wider
         };
         constexpr Py_ssize_t kInline = 16;
         Pair inline_pairs[kInline];
@@ -765,7 +766,7 @@ private:
         }
         Py_ssize_t count = 0, pos = 0;
         PyObject *k, *v;
-        bool all_str = true;
+        bool all_str = true, all_narrow = true;
         while (count < n && dict_next(d, &pos, &k, &v)) {
             if (!PyUnicode_CheckExact(k) || !str_ready(k)) {
                 all_str = false;
@@ -773,13 +774,19 @@ private:
             }
             Py_INCREF(k);
             Py_INCREF(v);
-            pairs[count++] = {k, v};
+            const bool narrow = PyUnicode_KIND(k) == PyUnicode_1BYTE_KIND;
+            all_narrow &= narrow;
+            pairs[count++] = {k, v, narrow ? sort_prefix(k) : 0};
         }
+        if (!all_narrow)
+            for (Py_ssize_t i = 0; i < count; ++i) pairs[i].prefix = 0;
         bool ok;
         if (!all_str) {
             ok = dict_from_items(d);
         } else {
-            std::sort(pairs, pairs + count, [](const Pair& a, const Pair& b) { return str_less(a.key, b.key); });
+            std::sort(pairs, pairs + count, [](const Pair& a, const Pair& b) {
+                return a.prefix != b.prefix ? a.prefix < b.prefix : str_less(a.key, b.key);
+            });
             ok = open('{');
             if (ok && lane_open()) {
                 Py_ssize_t i = 0;

@@ -4,6 +4,7 @@
 #include <cstring>
 #include "common/py.hpp"
 #include "encode/pyread.hpp"
+#include "simd/generic.hpp"
 
 namespace rjson::encode {
 
@@ -25,6 +26,20 @@ inline bool str_less(PyObject* a, PyObject* b) {
     return na < nb;
 }
 
+
+// The first 8 bytes of a one-byte-kind str as a big-endian number, zero-padded: two
+// differing prefixes order their strs as str_less does (a str that ends first is
+// padded with zeros, and so is less), so only equal prefixes need str_less. Short
+// keys are read as a whole word where the page allows and then masked.
+__attribute__((no_sanitize_address)) inline uint64_t sort_prefix(PyObject* s) {
+    const auto* data = PyUnicode_1BYTE_DATA(s);
+    const auto n = static_cast<size_t>(PyUnicode_GET_LENGTH(s));
+    uint64_t word = 0;
+    if (n >= 8 || simd::generic::within_page(data, 8)) std::memcpy(&word, data, 8);
+    else std::memcpy(&word, data, n);
+    if (n < 8) word &= (uint64_t{1} << (8 * n)) - 1;
+    return __builtin_bswap64(word);
+}
 
 // json sorts the (key, value) tuples. When every key is an exact str the keys
 // decide alone (they are distinct), so compare them directly; otherwise let
