@@ -213,6 +213,16 @@ private:
                     }
                     r = p + n;
                     digits = n - negative;
+                    if (RJSON_LIKELY(end_ - p >= kFloatTailSpan)) {
+                        double d;
+                        bool exact;
+                        if (const C* e = float_tail(r, negative, head, static_cast<unsigned>(digits), &d, &exact);
+                            RJSON_LIKELY(e)) {
+                            p = e;
+                            if (RJSON_LIKELY(exact)) return PyFloat_FromDouble(d);
+                            return float_from_text_slow(s, static_cast<size_t>(e - s));
+                        }
+                    }
                 } else {
                     r = int_part(p, end_, &negative, &head, &digits);
                     bool more = r && r < end_ && (*r == '.' || *r == 'e' || *r == 'E');
