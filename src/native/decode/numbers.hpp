@@ -4,6 +4,9 @@
 #include <charconv>
 #include <cstring>
 #include "common/py.hpp"
+#if PY_VERSION_HEX < 0x030B0000
+#include <longintrepr.h>  // PyLongObject's fields (Python.h has them from 3.11)
+#endif
 #include "decode/pow10_table.hpp"
 #include "simd/inline.hpp"
 
@@ -321,6 +324,45 @@ RJSON_INLINE const C* float_tail(const C* q, bool negative, uint64_t m, unsigned
     return q;
 }
 
+// The float d as a new object: PyFloat_FromDouble without its free-list check, which
+// never pays during a parse (no float dies mid-parse, so the list stays empty). Public
+// API only; float_dealloc takes the memory back as its own (free list or PyObject_Free).
+// canada: 73.9M -> 72.4M instructions a loads, floats 7.81M -> 7.56M (CPython 3.11).
+RJSON_INLINE PyObject* new_float(double d) {
+    PyObject* o = static_cast<PyObject*>(PyObject_Malloc(sizeof(PyFloatObject)));
+    if (RJSON_UNLIKELY(!o)) return PyErr_NoMemory();
+    PyObject_Init(o, &PyFloat_Type);
+    reinterpret_cast<PyFloatObject*>(o)->ob_fval = d;
+    return o;
+}
+
+// The int v: a one-digit int built directly where its layout is known, which skips
+// PyLong_FromLong's range dispatch (ints_small: 20.4M -> 19.6M instructions a loads on
+// 3.11). The small ints (-5..256) stay the interpreter's shared objects, and 3.14 on,
+// whose PyLong_FromLong takes ints from a free list, use the public call.
+RJSON_INLINE PyObject* new_int(long v) {
+#if PY_VERSION_HEX < 0x030E0000 && !defined(Py_LIMITED_API)
+    unsigned long a = v < 0 ? 0ul - static_cast<unsigned long>(v) : static_cast<unsigned long>(v);
+    if (a > 256 && a <= PyLong_MASK) {
+        PyLongObject* o = static_cast<PyLongObject*>(PyObject_Malloc(sizeof(PyLongObject)));
+        if (RJSON_UNLIKELY(!o)) return PyErr_NoMemory();
+#if PY_VERSION_HEX >= 0x030C0000
+        // Compact ints: lv_tag is the digit count above the sign bits (0 positive,
+        // 2 negative), as CPython's _PyLong_SetSignAndDigitCount writes it.
+        PyObject_Init(reinterpret_cast<PyObject*>(o), &PyLong_Type);
+        o->long_value.lv_tag = (uintptr_t{1} << _PyLong_NON_SIZE_BITS) | (v < 0 ? 2u : 0u);
+        o->long_value.ob_digit[0] = static_cast<digit>(a);
+#else
+        // ob_size is the digit count, negated for negative ints.
+        PyObject_InitVar(reinterpret_cast<PyVarObject*>(o), &PyLong_Type, v < 0 ? -1 : 1);
+        o->ob_digit[0] = static_cast<digit>(a);
+#endif
+        return reinterpret_cast<PyObject*>(o);
+    }
+#endif
+    return PyLong_FromLong(v);
+}
+
 // The twin of parse_float_fast that is obviously right: correctly rounded library code.
 template <class C>
 RJSON_NOINLINE PyObject* float_from_text_slow(const C* s, size_t n) {
@@ -350,7 +392,7 @@ RJSON_NOINLINE PyObject* float_from_text_slow(const C* s, size_t n) {
 template <class C>
 RJSON_INLINE PyObject* float_from_text(const C* s, size_t n, const NumberScan& r) {
     double d;
-    if (RJSON_LIKELY(parse_float_fast(r, &d))) return PyFloat_FromDouble(d);
+    if (RJSON_LIKELY(parse_float_fast(r, &d))) return new_float(d);
     return float_from_text_slow(s, n);
 }
 

@@ -208,7 +208,7 @@ private:
                     if (RJSON_LIKELY(next != '.' && next != 'e' && next != 'E')) {
                         p += n;
                         long v = static_cast<long>(head);
-                        return PyLong_FromLong(negative ? -v : v);
+                        return new_int(negative ? -v : v);
                     }
                     r = p + n;
                     digits = n - negative;
@@ -218,7 +218,7 @@ private:
                         if (const C* e = float_tail(r, negative, head, static_cast<unsigned>(digits), &d, &exact);
                             RJSON_LIKELY(e)) {
                             p = e;
-                            if (RJSON_LIKELY(exact)) return PyFloat_FromDouble(d);
+                            if (RJSON_LIKELY(exact)) return new_float(d);
                             return float_from_text_slow(s, static_cast<size_t>(e - s));
                         }
                     }
