@@ -1,7 +1,7 @@
 """Number decoding against json.loads at the boundaries of the fast paths: the one-word
 integer part (up to 7 digits), the one-pass float path (float_tail: up to 19 digits in all,
 fraction words of 8, exponents of up to 3 digits, 40 units of room after the number's
-start), the exact-double and 64-bit product conversions, and one-digit int objects."""
+start), the exact-double and 64-bit product conversions, and ints around the small-int cache."""
 import math
 import random
 import struct

@@ -4,9 +4,6 @@
 #include <charconv>
 #include <cstring>
 #include "common/py.hpp"
-#if PY_VERSION_HEX < 0x030B0000
-#include <longintrepr.h>  // PyLongObject's fields (Python.h has them from 3.11)
-#endif
 #include "decode/pow10_table.hpp"
 #include "simd/inline.hpp"
 
@@ -334,50 +331,6 @@ RJSON_INLINE PyObject* new_float(double d) {
     PyObject_Init(o, &PyFloat_Type);
     reinterpret_cast<PyFloatObject*>(o)->ob_fval = d;
     return o;
-}
-
-// The int of sign and magnitude a (a < 2^64), built directly where its layout is known:
-// the digits in place, which skips PyLong_FromLong's range dispatch and
-// PyLong_FromLongLong's digit-counting passes (callgrind, 3.11: ints_small 20.4M ->
-// 19.3M instructions a loads, ints_64 6.19M -> 5.89M). The small ints (-5..256) stay the
-// interpreter's shared objects. The allocation is _PyLong_New's (PyObject_Malloc of the
-// header and the digits), so long_dealloc frees it as its own. 3.14 on, whose
-// PyLong_FromLong takes one-digit ints from a free list, use the public calls.
-RJSON_INLINE PyObject* new_int(bool negative, uint64_t a) {
-#if PY_VERSION_HEX < 0x030E0000 && !defined(Py_LIMITED_API)
-    if (RJSON_LIKELY(a > 256)) {
-        constexpr int kMaxDigits = (64 + PyLong_SHIFT - 1) / PyLong_SHIFT;
-        digit d[kMaxDigits];
-        int n = 0;
-        do {
-            d[n++] = static_cast<digit>(a & PyLong_MASK);
-            a >>= PyLong_SHIFT;
-        } while (a);
-#if PY_VERSION_HEX >= 0x030C0000
-        constexpr size_t kHeader = offsetof(PyLongObject, long_value.ob_digit);
-#else
-        constexpr size_t kHeader = offsetof(PyLongObject, ob_digit);
-#endif
-        PyLongObject* o = static_cast<PyLongObject*>(PyObject_Malloc(kHeader + static_cast<size_t>(n) * sizeof(digit)));
-        if (RJSON_UNLIKELY(!o)) return PyErr_NoMemory();
-#if PY_VERSION_HEX >= 0x030C0000
-        // lv_tag: the digit count above the sign bits (0 positive, 2 negative), as
-        // CPython's _PyLong_SetSignAndDigitCount writes it.
-        PyObject_Init(reinterpret_cast<PyObject*>(o), &PyLong_Type);
-        o->long_value.lv_tag = (static_cast<uintptr_t>(n) << _PyLong_NON_SIZE_BITS) | (negative ? 2u : 0u);
-        std::memcpy(o->long_value.ob_digit, d, static_cast<size_t>(n) * sizeof(digit));
-#else
-        // ob_size: the digit count, negated for negative ints.
-        PyObject_InitVar(reinterpret_cast<PyVarObject*>(o), &PyLong_Type, negative ? -n : n);
-        std::memcpy(o->ob_digit, d, static_cast<size_t>(n) * sizeof(digit));
-#endif
-        return reinterpret_cast<PyObject*>(o);
-    }
-    return PyLong_FromLong(negative ? -static_cast<long>(a) : static_cast<long>(a));
-#else
-    if (negative) return PyLong_FromLongLong(static_cast<long long>(0 - a));  // a <= 2^63
-    return PyLong_FromUnsignedLongLong(a);
-#endif
 }
 
 // The twin of parse_float_fast that is obviously right: correctly rounded library code.

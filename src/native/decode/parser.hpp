@@ -207,7 +207,8 @@ private:
                     C next = p[n];  // readable: n < 9
                     if (RJSON_LIKELY(next != '.' && next != 'e' && next != 'E')) {
                         p += n;
-                        return new_int(negative, head);
+                        long v = static_cast<long>(head);
+                        return PyLong_FromLong(negative ? -v : v);
                     }
                     r = p + n;
                     digits = n - negative;
@@ -226,7 +227,8 @@ private:
                     bool more = r && r < end_ && (*r == '.' || *r == 'e' || *r == 'E');
                     if (r && !more && digits <= 18) {
                         p = r;
-                        return new_int(negative, head);
+                        long long v = negative ? -static_cast<long long>(head) : static_cast<long long>(head);
+                        return PyLong_FromLongLong(v);
                     }
                 }
                 if (RJSON_LIKELY(r)) {
