@@ -170,8 +170,7 @@ private:
             case 'I':
                 if (literal(p, "Infinity", 8)) return constant(p, 8, constants.pos_inf);
                 return error("Expecting value", p);
-            case '-':
-                if (literal(p, "-Infinity", 9)) return constant(p, 9, constants.neg_inf);
+            case '-':  // a number, or -Infinity (parse_number's error path checks for it)
                 return parse_number(p);
             case '0': case '1': case '2': case '3': case '4':
             case '5': case '6': case '7': case '8': case '9':
@@ -214,6 +213,16 @@ private:
                     }
                     r = p + n;
                     digits = n - negative;
+                    if (RJSON_LIKELY(end_ - p >= kFloatTailSpan)) {
+                        double d;
+                        bool exact;
+                        if (const C* e = float_tail(r, negative, head, static_cast<unsigned>(digits), &d, &exact);
+                            RJSON_LIKELY(e)) {
+                            p = e;
+                            if (RJSON_LIKELY(exact)) return new_float(d);
+                            return float_from_text_slow(s, static_cast<size_t>(e - s));
+                        }
+                    }
                 } else {
                     r = int_part(p, end_, &negative, &head, &digits);
                     bool more = r && r < end_ && (*r == '.' || *r == 'e' || *r == 'E');
@@ -233,7 +242,10 @@ private:
         }
         const C* s = p;
         NumberScan r = scan_number(p, end_);
-        if (RJSON_UNLIKELY(!r.end)) return error("Expecting value", s);
+        if (RJSON_UNLIKELY(!r.end)) {
+            if (literal(s, "-Infinity", 9)) return constant(p, 9, constants.neg_inf);
+            return error("Expecting value", s);
+        }
         p = static_cast<const C*>(r.end);
         size_t n = static_cast<size_t>(p - s);
         if constexpr (kHooks) {

@@ -1,0 +1,108 @@
+"""Number decoding against json.loads at the boundaries of the fast paths: the one-word
+integer part (up to 7 digits), the one-pass float path (float_tail: up to 19 digits in all,
+fraction words of 8, exponents of up to 3 digits, 40 units of room after the number's
+start), the exact-double and 64-bit product conversions, and ints around the small-int cache."""
+import math
+import random
+import struct
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import rjson
+from _compare import assert_same
+
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PAD = ", " + "1" * 48  # room for the fast paths after the number
+
+
+def bits(x):
+    return struct.pack("<d", x) if isinstance(x, float) else x
+
+
+def check_many(texts):
+    """One document of all the texts (fast paths) and each alone (the end of input)."""
+    import json
+    for doc in ("[" + ", ".join(texts) + PAD + "]", "[" + ",".join(texts) + "]"):
+        for d in (doc, doc.encode()):
+            got, want = rjson.loads(d), json.loads(d)
+            assert [type(x) for x in got] == [type(x) for x in want]
+            bad = [(t, g, w) for t, g, w in zip(texts, got, want) if bits(g) != bits(w)]
+            assert not bad, bad[:5]
+    for t in texts:
+        assert_same(t)
+
+
+def test_digit_counts_around_words():
+    # Integer parts of 1..9 digits, fractions of 0..25 digits, with every exponent form.
+    texts = []
+    for sign in ("", "-"):
+        for ni in range(1, 10):
+            for nf in range(0, 26):
+                ip = "1234567890"[:ni] if ni > 1 else "7"
+                fp = ("98765432109876543210987654321"[:nf])
+                base = sign + ip + ("." + fp if nf else "")
+                for exp in ("", "e0", "E5", "e+12", "e-7", "e308", "e-324", "e-999", "e1000", "e0001", "E+022"):
+                    texts.append(base + exp)
+    check_many(texts)
+
+
+def test_zero_forms():
+    texts = ["0", "-0", "0.0", "-0.0", "0e0", "-0e-5", "0.000", "-0.0000000000000000000", "0E+400", "-0e400",
+             "0.0000000000000000001", "0.00000000000000000001", "0." + "0" * 17 + "5e10"]
+    check_many(texts)
+
+
+@pytest.mark.parametrize("n", [14, 15, 16, 17, 18, 19, 20, 21])
+def test_integer_digit_counts(n):
+    rng = random.Random(n)
+    texts = []
+    for _ in range(200):
+        v = rng.randrange(10 ** (n - 1), 10 ** n)
+        texts += [str(v), "-" + str(v), str(10 ** n - 1), str(10 ** (n - 1)), "-" + str(10 ** n - 1)]
+    texts += [str(2 ** 63 - 1), str(2 ** 63), str(-(2 ** 63)), str(-(2 ** 63) - 1), str(2 ** 64 - 1), str(2 ** 64)]
+    check_many(texts)
+
+
+def test_one_digit_int_objects():
+    # Around the small-int cache (-5..256) and the one-digit limit (2^30 - 1).
+    vals = list(range(-300, 300)) + [2 ** 30 - 1, 2 ** 30, 2 ** 30 + 1, -(2 ** 30 - 1), -(2 ** 30), 10 ** 7 - 1,
+                                    10 ** 7, -(10 ** 7), 10 ** 8 - 1, 2 ** 31]
+    got = rjson.loads("[" + ",".join(map(str, vals)) + "]")
+    assert got == vals
+    assert [hash(x) for x in got] == [hash(x) for x in vals]
+    assert [x.bit_length() for x in got] == [x.bit_length() for x in vals]
+    assert [(-x, x * 3, x >> 1, x // 7) for x in got] == [(-x, x * 3, x >> 1, x // 7) for x in vals]
+    assert [x.to_bytes(8, "little", signed=True) for x in got] == [x.to_bytes(8, "little", signed=True) for x in vals]
+    assert all(x is y for x, y in zip(got, vals) if -5 <= x <= 256)
+
+
+def test_hard_roundings():
+    # Halfway cases and many-digit mantissas that must round exactly as float(text).
+    texts = ["9007199254740993", "9007199254740993.0", "9007199254740992.5", "9007199254740993.0000000001",
+             "1.00000000000000011102230246251565404236316680908203125",
+             "1.0000000000000001110223024625156540423631668090820312",
+             "1.0000000000000001110223024625156540423631668090820313",
+             "2.2250738585072011e-308", "2.2250738585072012e-308", "4.9406564584124654e-324",
+             "2.4703282292062327e-324", "2.4703282292062328e-324", "1.7976931348623157e308",
+             "1.7976931348623158e308", "1.7976931348623159e308", "8.98846567431158e307",
+             "0.1", "0.2", "0.3", "123.45", "5e-324", "1e23", "8.5e-323", "9.88131291682493e-324"]
+    check_many(texts)
+
+
+@SETTINGS
+@given(st.integers(min_value=0, max_value=2 ** 64 - 1))
+def test_bit_patterns_in_context(b):
+    x = struct.unpack("<d", struct.pack("<Q", b))[0]
+    if not math.isfinite(x):
+        return
+    # repr (up to 17 digits), fixed 1-7 digit integer parts, and subnormal-sized values.
+    check_many([repr(x), "%.17e" % x, "%.16e" % x, "%.15e" % x, "%.18e" % x, "%.7g" % x, "%.12f" % (x % 1e6)])
+
+
+@SETTINGS
+@given(st.integers(min_value=0, max_value=10 ** 19), st.integers(min_value=-345, max_value=330))
+def test_mantissa_exponent(m, e):
+    s = str(m)
+    check_many([f"{s}e{e}", f"{s[:1]}.{s[1:] or '0'}e{e}", f"-{s[:7]}.{s[7:] or '0'}e{e}", f"0.{s}e{e}"])
