@@ -66,3 +66,14 @@ def test_long_text_with_sparse_escapes():
     for obj in (text, [text, text[:100]], {"a": text}):
         check_all_inputs(json.dumps(obj, ensure_ascii=False))
         check_all_inputs(json.dumps(obj))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(SPECIAL + INVALID[:4] + ["a", "ab", "\\u00ff", "\\u0000", "\\u0100", "\\u00e9x"]),
+                min_size=1, max_size=20).map("".join),
+       st.integers(min_value=0, max_value=14))
+def test_dense_escapes_near_the_end(body, pad):
+    # The escape loop hands the last 12 units of the input to the checked step: strings
+    # ending (or cut off) at every distance from the document's end.
+    check_all_inputs('"' + body + '"' + " " * pad)
+    check_all_inputs('["' + body + " " * pad)

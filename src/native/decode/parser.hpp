@@ -299,7 +299,10 @@ private:
 
     // The 4 hex digits at h as a code unit, or a negative number.
     static int32_t hex4(const C* h) {
-        auto digit = [](C c) -> int32_t { return c < 0x80 ? kHexDigit[c] : -1; };
+        auto digit = [](C c) -> int32_t {
+            if constexpr (sizeof(C) == 1) return kHexDigit256[c];  // no test on the unit
+            else return c < 0x80 ? kHexDigit[c] : -1;
+        };
         int32_t a = digit(h[0]), b = digit(h[1]), c = digit(h[2]), d = digit(h[3]);
         if ((a | b | c | d) < 0) return -1;
         return (a << 12) | (b << 8) | (c << 4) | d;
@@ -325,6 +328,47 @@ private:
         if (!append_run(quote + 1, cur, seen, &cps)) return nullptr;
         unsigned plain = 0;
         for (;;) {
+            // The common steps first, while the buffer holds bytes: plain chars and escapes
+            // of chars below 0x100, written with no room check (each step reads at least
+            // one unit and writes one byte, so room for the units up to `limit` is enough).
+            // Anything else, and the step that reaches `limit`, takes the general step below.
+            if (RJSON_LIKELY(!scratch_.wide())) {
+                // Escapes read up to 12 units ahead (a surrogate pair): near the end of the
+                // input they take the general step, which checks each read.
+                size_t avail = static_cast<size_t>(end_ - cur);
+                avail = avail > 12 ? avail - 12 : 0;
+                size_t room = scratch_.room();
+                const C* limit = cur + (avail < room ? avail : room);
+                uint8_t* d = scratch_.end8();
+                uint8_t* const d0 = d;
+                while (cur < limit) {
+                    uint32_t c = *cur;
+                    if (c == '\\') {
+                        uint32_t e = cur[1];
+                        if (e != 'u') {
+                            uint8_t x = e < 0x80 ? kEscaped[e] : 0;
+                            if (RJSON_UNLIKELY(!x)) break;
+                            *d++ = x;
+                            cur += 2;
+                        } else {
+                            int32_t v = hex4(cur + 2);
+                            if (RJSON_UNLIKELY(static_cast<uint32_t>(v) >= 0x100)) break;  // invalid too (< 0)
+                            *d++ = static_cast<uint8_t>(v);
+                            cps |= static_cast<uint32_t>(v);
+                            cur += 6;
+                        }
+                        plain = 0;
+                        continue;
+                    }
+                    // Plain units until a run is long enough for the vector scan.
+                    if (c == '"' || c < 0x20 || c >= (kUtf8 ? 0x80u : 0x100u) || plain + 1 >= kScalarRun) break;
+                    ++plain;
+                    *d++ = static_cast<uint8_t>(c);
+                    cps |= c;
+                    ++cur;
+                }
+                scratch_.resize(scratch_.size() + static_cast<size_t>(d - d0));
+            }
             if (RJSON_UNLIKELY(cur == end_)) return error("Unterminated string starting at", quote);
             uint32_t c = *cur;
             if (c == '"') break;

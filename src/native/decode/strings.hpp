@@ -56,6 +56,12 @@ inline constexpr auto kHexDigit = [] {
     return t;
 }();
 
+inline constexpr auto kHexDigit256 = [] {
+    struct { int8_t v[256] = {}; constexpr int8_t operator[](uint32_t i) const { return v[i]; } } t;
+    for (int i = 0; i < 256; ++i) t.v[i] = i < 128 ? kHexDigit[static_cast<uint32_t>(i)] : -1;
+    return t;
+}();
+
 // A growable buffer for strings that need decoding (escapes, UTF-8 with escapes). It
 // holds bytes while every char is below 0x100, the usual case (ASCII text with a few
 // \n), so plain runs are memcpy'd and the str is filled by one memcpy; the first wider
@@ -110,6 +116,10 @@ public:
         }
         size_ += n;
     }
+    // Units that fit before the buffer must grow, and the byte view for writers that
+    // fill it directly (narrow only).
+    size_t room() const { return cap_ / unit() - size_; }
+    uint8_t* end8() { return data_ + size_; }
     // Code-point view for writers that fill it directly (wide only).
     uint32_t* end32() { return reinterpret_cast<uint32_t*>(data_) + size_; }
     void resize(size_t n) { size_ = n; }
