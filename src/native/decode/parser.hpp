@@ -311,7 +311,10 @@ private:
 
     // The 4 hex digits at h as a code unit, or a negative number.
     static int32_t hex4(const C* h) {
-        auto digit = [](C c) -> int32_t { return c < 0x80 ? kHexDigit[c] : -1; };
+        auto digit = [](C c) -> int32_t {
+            if constexpr (sizeof(C) == 1) return kHexDigit256[c];  // no test on the unit
+            else return c < 0x80 ? kHexDigit[c] : -1;
+        };
         int32_t a = digit(h[0]), b = digit(h[1]), c = digit(h[2]), d = digit(h[3]);
         if ((a | b | c | d) < 0) return -1;
         return (a << 12) | (b << 8) | (c << 4) | d;
@@ -329,9 +332,55 @@ private:
         const C* quote = p;
         scratch_.clear();
         uint32_t cps = 0;
+        if (static_cast<size_t>(cur - (quote + 1)) >= kDirectRun) {
+            bool fallback;
+            PyObject* str = parse_string_direct(p, quote + 1, cur, seen, 0, &fallback);
+            if (!fallback) return str;
+        }
         if (!append_run(quote + 1, cur, seen, &cps)) return nullptr;
         unsigned plain = 0;
         for (;;) {
+            // The common steps first, while the buffer holds bytes: plain chars and escapes
+            // of chars below 0x100, written with no room check (each step reads at least
+            // one unit and writes one byte, so room for the units up to `limit` is enough).
+            // Anything else, and the step that reaches `limit`, takes the general step below.
+            if (RJSON_LIKELY(!scratch_.wide())) {
+                // Escapes read up to 12 units ahead (a surrogate pair): near the end of the
+                // input they take the general step, which checks each read.
+                size_t avail = static_cast<size_t>(end_ - cur);
+                avail = avail > 12 ? avail - 12 : 0;
+                size_t room = scratch_.room();
+                const C* limit = cur + (avail < room ? avail : room);
+                uint8_t* d = scratch_.end8();
+                uint8_t* const d0 = d;
+                while (cur < limit) {
+                    uint32_t c = *cur;
+                    if (c == '\\') {
+                        uint32_t e = cur[1];
+                        if (e != 'u') {
+                            uint8_t x = e < 0x80 ? kEscaped[e] : 0;
+                            if (RJSON_UNLIKELY(!x)) break;
+                            *d++ = x;
+                            cur += 2;
+                        } else {
+                            int32_t v = hex4(cur + 2);
+                            if (RJSON_UNLIKELY(static_cast<uint32_t>(v) >= 0x100)) break;  // invalid too (< 0)
+                            *d++ = static_cast<uint8_t>(v);
+                            cps |= static_cast<uint32_t>(v);
+                            cur += 6;
+                        }
+                        plain = 0;
+                        continue;
+                    }
+                    // Plain units until a run is long enough for the vector scan.
+                    if (c == '"' || c < 0x20 || c >= (kUtf8 ? 0x80u : 0x100u) || plain + 1 >= kScalarRun) break;
+                    ++plain;
+                    *d++ = static_cast<uint8_t>(c);
+                    cps |= c;
+                    ++cur;
+                }
+                scratch_.resize(scratch_.size() + static_cast<size_t>(d - d0));
+            }
             if (RJSON_UNLIKELY(cur == end_)) return error("Unterminated string starting at", quote);
             uint32_t c = *cur;
             if (c == '"') break;
@@ -371,6 +420,11 @@ private:
                 uint32_t run_seen;
                 const C* run = cur;
                 cur += scan_string(cur, static_cast<size_t>(end_ - cur), &run_seen);
+                if (static_cast<size_t>(cur - run) >= kDirectRun) {
+                    bool fallback;
+                    PyObject* str = parse_string_direct(p, run, cur, run_seen, cps, &fallback);
+                    if (!fallback) return str;
+                }
                 if (!append_run(run, cur, run_seen, &cps)) return nullptr;
                 plain = 0;
                 continue;
@@ -388,6 +442,140 @@ private:
         p = cur + 1;
         if (scratch_.wide()) return make_str(scratch_.code_points(), scratch_.size(), cps);
         return make_str(scratch_.bytes(), scratch_.size(), cps);
+    }
+
+    // A plain run this long makes the rest of the string go straight into its str
+    // (parse_string_direct): through the scratch buffer, long text would be copied twice.
+    static constexpr size_t kDirectRun = 256;
+
+    // The escape at cur (a backslash): its char in *cp and the units it takes, or 0 if it
+    // is invalid (the scalar loop then finds it again and reports json's error).
+    unsigned read_escape(const C* cur, uint32_t* cp) const {
+        if (end_ - cur < 2) return 0;
+        uint32_t c = cur[1];
+        if (c != 'u') {
+            *cp = c < 0x80 ? kEscaped[c] : 0;
+            return *cp ? 2 : 0;
+        }
+        if (end_ - cur <= 6) return 0;
+        int32_t v = hex4(cur + 2);
+        if (v < 0) return 0;
+        *cp = static_cast<uint32_t>(v);
+        if (v >= 0xD800 && v <= 0xDBFF && end_ - cur > 12 && cur[6] == '\\' && cur[7] == 'u') {
+            int32_t lo = hex4(cur + 8);
+            if (lo < 0) return 0;
+            if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                *cp = 0x10000 + ((static_cast<uint32_t>(v - 0xD800) << 10) | static_cast<uint32_t>(lo - 0xDC00));
+                return 12;
+            }
+        }
+        return 6;
+    }
+
+    // The rest of a string, from the run [run, stop) (OR of its units: seen) on, decoded
+    // straight into a str whose first chars are the scratch buffer's (OR: cps). A first
+    // pass finds the closing quote, the exact length and kind, and records each stop; a
+    // second copies the runs between stops (memcpy when the kinds match) and writes the
+    // stops' chars. Anything invalid sets *fallback (no error set): the scalar loop then
+    // carries on from `run` and reports it exactly. Invalid UTF-8: nullptr, no error set.
+    RJSON_NOINLINE PyObject* parse_string_direct(const C*& p, const C* run, const C* stop, uint32_t seen,
+                                                 uint32_t cps, bool* fallback) {
+        *fallback = true;
+        const C* const first = run;
+        const C* cur = stop;
+        size_t chars = scratch_.size();
+        bool utf8_run;
+        stops_.clear();
+        for (;;) {
+            utf8_run = false;
+            if constexpr (kUtf8) {
+                if (seen >= 0x80) {
+                    // The lead bytes give the count and the kind (see str_from_utf8).
+                    uint8_t top;
+                    chars += simd::utf8_length(reinterpret_cast<const uint8_t*>(run),
+                                               reinterpret_cast<const uint8_t*>(cur),
+                                               reinterpret_cast<const uint8_t*>(end_), &top);
+                    cps |= top < 0xC4 ? 0x80 : top < 0xF0 ? 0x100 : 0x10000;
+                    utf8_run = true;
+                }
+            }
+            if (!utf8_run) {
+                chars += static_cast<size_t>(cur - run);
+                cps |= seen;
+            }
+            if (cur == end_) return nullptr;
+            uint32_t c = *cur;
+            if (c == '"') break;
+            unsigned len = 1;
+            if (c == '\\') {
+                len = read_escape(cur, &c);
+                if (!len) return nullptr;
+            } else if (opts_.strict) {
+                return nullptr;  // a raw control char
+            }
+            *fallback = false;
+            if (!stops_.push({static_cast<size_t>(cur - first), c, static_cast<uint16_t>(len), utf8_run})) return nullptr;
+            *fallback = true;
+            ++chars;
+            cps |= c;
+            cur += len;
+            run = cur;
+            cur += scan_string(cur, static_cast<size_t>(end_ - cur), &seen);
+        }
+        *fallback = false;
+        Py_UCS4 maxchar = cps < 0x80 ? 0x7F : cps < 0x100 ? 0xFF : cps < 0x10000 ? 0xFFFF : 0x10FFFF;
+        PyObject* str = PyUnicode_New(static_cast<Py_ssize_t>(chars), maxchar);
+        if (!str) return nullptr;
+        bool ok;
+        switch (PyUnicode_KIND(str)) {
+            case PyUnicode_1BYTE_KIND: ok = fill_direct(PyUnicode_1BYTE_DATA(str), first, cur, utf8_run); break;
+            case PyUnicode_2BYTE_KIND: ok = fill_direct(PyUnicode_2BYTE_DATA(str), first, cur, utf8_run); break;
+            default: ok = fill_direct(PyUnicode_4BYTE_DATA(str), first, cur, utf8_run); break;
+        }
+        if (RJSON_UNLIKELY(!ok)) {
+            Py_DECREF(str);
+            return nullptr;
+        }
+        p = cur + 1;
+        return str;
+    }
+
+    // parse_string_direct's second pass into d: the scratch buffer's chars, then [first,
+    // last) by the recorded stops. False on invalid UTF-8.
+    template <class Out>
+    bool fill_direct(Out* d, const C* first, const C* last, bool utf8_last) {
+        size_t n = scratch_.size();
+        if (scratch_.wide()) {
+            const uint32_t* cp = scratch_.code_points();
+            for (size_t i = 0; i < n; ++i) d[i] = static_cast<Out>(cp[i]);
+        } else if constexpr (sizeof(Out) == 1) {
+            std::memcpy(d, scratch_.bytes(), n);
+        } else {
+            const uint8_t* b = scratch_.bytes();
+            for (size_t i = 0; i < n; ++i) d[i] = b[i];
+        }
+        d += n;
+        auto copy_run = [&](const C* s, const C* e, bool utf8) -> Out* {
+            if constexpr (kUtf8) {
+                if (utf8)
+                    return utf8_decode_into(reinterpret_cast<const uint8_t*>(s), reinterpret_cast<const uint8_t*>(e),
+                                            reinterpret_cast<const uint8_t*>(end_), d);
+            }
+            size_t k = static_cast<size_t>(e - s);
+            if constexpr (sizeof(Out) == sizeof(C)) std::memcpy(d, s, k * sizeof(C));
+            else for (size_t i = 0; i < k; ++i) d[i] = static_cast<Out>(s[i]);
+            return d + k;
+        };
+        const C* src = first;
+        for (size_t i = 0, m = stops_.size(); i < m; ++i) {
+            const StringStop& st = stops_[i];
+            const C* at = first + st.at;
+            d = copy_run(src, at, st.utf8_before);
+            if (RJSON_UNLIKELY(!d)) return false;
+            *d++ = static_cast<Out>(st.cp);
+            src = at + st.len;
+        }
+        return copy_run(src, last, utf8_last) != nullptr;
     }
 
     // Containers count against the recursion limit as json's do (same RecursionError
@@ -579,6 +767,7 @@ private:
     int depth_ = 0;
     ValueStack stack_;
     Scratch scratch_;
+    StopList stops_;
 };
 
 }  // namespace rjson::decode

@@ -56,6 +56,12 @@ inline constexpr auto kHexDigit = [] {
     return t;
 }();
 
+inline constexpr auto kHexDigit256 = [] {
+    struct { int8_t v[256] = {}; constexpr int8_t operator[](uint32_t i) const { return v[i]; } } t;
+    for (int i = 0; i < 256; ++i) t.v[i] = i < 128 ? kHexDigit[static_cast<uint32_t>(i)] : -1;
+    return t;
+}();
+
 // A growable buffer for strings that need decoding (escapes, UTF-8 with escapes). It
 // holds bytes while every char is below 0x100, the usual case (ASCII text with a few
 // \n), so plain runs are memcpy'd and the str is filled by one memcpy; the first wider
@@ -110,6 +116,10 @@ public:
         }
         size_ += n;
     }
+    // Units that fit before the buffer must grow, and the byte view for writers that
+    // fill it directly (narrow only).
+    size_t room() const { return cap_ / unit() - size_; }
+    uint8_t* end8() { return data_ + size_; }
     // Code-point view for writers that fill it directly (wide only).
     uint32_t* end32() { return reinterpret_cast<uint32_t*>(data_) + size_; }
     void resize(size_t n) { size_ = n; }
@@ -135,6 +145,46 @@ private:
     size_t size_ = 0;
     size_t cap_ = kInline;
     bool wide_ = false;
+};
+
+// Where a long escaped string stops (an escape, or a raw control char under strict=False),
+// recorded by the first pass of the direct decode (see Parser::parse_string_direct) so
+// the second copies the runs between stops without scanning again.
+struct StringStop {
+    size_t at;          // units from the first run's start
+    uint32_t cp;        // the char it stands for
+    uint16_t len;       // units it takes
+    bool utf8_before;   // the run before it holds non-ASCII UTF-8
+};
+
+class StopList {
+public:
+    ~StopList() { PyMem_Free(data_); }
+    void clear() { size_ = 0; }
+    size_t size() const { return size_; }
+    const StringStop& operator[](size_t i) const { return data_[i]; }
+    // False (MemoryError set) if it cannot grow.
+    RJSON_INLINE bool push(const StringStop& s) {
+        if (RJSON_UNLIKELY(size_ == cap_) && !grow()) return false;
+        data_[size_++] = s;
+        return true;
+    }
+
+private:
+    RJSON_NOINLINE bool grow() {
+        size_t cap = cap_ ? cap_ * 2 : 64;
+        auto* p = static_cast<StringStop*>(PyMem_Realloc(data_, cap * sizeof(StringStop)));
+        if (!p) {
+            PyErr_NoMemory();
+            return false;
+        }
+        data_ = p;
+        cap_ = cap;
+        return true;
+    }
+    StringStop* data_ = nullptr;
+    size_t size_ = 0;
+    size_t cap_ = 0;
 };
 
 // The one multi-byte UTF-8 sequence at s (s[0] >= 0x80, s < e): its length, with the
@@ -170,14 +220,14 @@ RJSON_INLINE int utf8_sequence(const uint8_t* s, const uint8_t* e, uint32_t* cp)
     return 0;
 }
 
-// Decodes the UTF-8 in [s, e) into d, which has room for every char. Returns false on
-// invalid UTF-8 (no Python error set: the caller re-decodes through Python to raise
+// Decodes the UTF-8 in [s, e) into d, which has room for every char. Returns the end
+// of the chars written, or nullptr on invalid UTF-8 (no Python error set: the caller re-decodes through Python to raise
 // exactly json's UnicodeDecodeError). Out may be narrower than a code point only when
 // the caller knows from the lead bytes that every char fits. Bytes up to `readable` may
 // be read; the byte at e, if readable, must not be a continuation (callers stop at a
 // quote, backslash or control char), so a sequence read whole never ends past e.
 template <class Out>
-inline bool utf8_decode_into(const uint8_t* s, const uint8_t* e, const uint8_t* readable, Out* d) {
+inline Out* utf8_decode_into(const uint8_t* s, const uint8_t* e, const uint8_t* readable, Out* d) {
     while (s < e) {
         uint32_t c = *s;
         if (c < 0x80) {
@@ -209,7 +259,7 @@ inline bool utf8_decode_into(const uint8_t* s, const uint8_t* e, const uint8_t* 
                     uint64_t q;
                     std::memcpy(&q, s, 8);
                     if ((q & 0xC0C0F0C0C0F0ull) != 0x8080E08080E0ull) break;
-                    if (RJSON_UNLIKELY(!(q & 0x200F) || !(q & 0x200F000000ull))) return false;
+                    if (RJSON_UNLIKELY(!(q & 0x200F) || !(q & 0x200F000000ull))) return nullptr;
                     // Both chars at once: the second's fields sit 24 bits above the
                     // first's, so the same shifts place each in its own 16 bits.
                     uint64_t r = ((q & 0x0F00000Full) << 12) | ((q >> 2) & 0xFC0000FC0ull) |
@@ -224,7 +274,7 @@ inline bool utf8_decode_into(const uint8_t* s, const uint8_t* e, const uint8_t* 
                 if ((w & 0xC0C0F0u) != 0x8080E0u) continue;
                 do {
                     c = ((w & 0x0F) << 12) | ((w >> 2) & 0xFC0) | ((w >> 16) & 0x3F);
-                    if (RJSON_UNLIKELY(c < 0x800)) return false;
+                    if (RJSON_UNLIKELY(c < 0x800)) return nullptr;
                     *d++ = static_cast<Out>(c);
                     s += 3;
                     if (readable - s < 4) break;
@@ -234,7 +284,7 @@ inline bool utf8_decode_into(const uint8_t* s, const uint8_t* e, const uint8_t* 
             }
             if ((w & 0xC0E0u) == 0x80C0u) {
                 c = ((w & 0x1F) << 6) | ((w >> 8) & 0x3F);
-                if (RJSON_UNLIKELY(c < 0x80)) return false;
+                if (RJSON_UNLIKELY(c < 0x80)) return nullptr;
                 *d++ = static_cast<Out>(c);
                 s += 2;
                 continue;
@@ -249,7 +299,7 @@ inline bool utf8_decode_into(const uint8_t* s, const uint8_t* e, const uint8_t* 
                                  ((q >> 10) & 0xFC000000FC0ull) | ((q >> 24) & 0x3F0000003Full);
                     uint32_t c0 = static_cast<uint32_t>(r), c1 = static_cast<uint32_t>(r >> 32);
                     // Overlong or beyond U+10FFFF: outside [0x10000, 0x10FFFF].
-                    if (RJSON_UNLIKELY((c0 - 0x10000u > 0xFFFFFu) | (c1 - 0x10000u > 0xFFFFFu))) return false;
+                    if (RJSON_UNLIKELY((c0 - 0x10000u > 0xFFFFFu) | (c1 - 0x10000u > 0xFFFFFu))) return nullptr;
                     d[0] = static_cast<Out>(c0);
                     d[1] = static_cast<Out>(c1);
                     d += 2;
@@ -260,7 +310,7 @@ inline bool utf8_decode_into(const uint8_t* s, const uint8_t* e, const uint8_t* 
                 if ((w & 0xC0C0C0F8u) != 0x808080F0u) continue;
                 do {
                     c = ((w & 0x07) << 18) | ((w << 4) & 0x3F000) | ((w >> 10) & 0xFC0) | ((w >> 24) & 0x3F);
-                    if (RJSON_UNLIKELY(c < 0x10000 || c > 0x10FFFF)) return false;
+                    if (RJSON_UNLIKELY(c < 0x10000 || c > 0x10FFFF)) return nullptr;
                     *d++ = static_cast<Out>(c);
                     s += 4;
                     if (readable - s < 4) break;
@@ -268,14 +318,14 @@ inline bool utf8_decode_into(const uint8_t* s, const uint8_t* e, const uint8_t* 
                 } while ((w & 0xC0C0C0F8u) == 0x808080F0u);
                 continue;
             }
-            return false;
+            return nullptr;
         }
         int len = utf8_sequence(s, e, &c);
-        if (!len) return false;
+        if (!len) return nullptr;
         *d++ = static_cast<Out>(c);
         s += len;
     }
-    return true;
+    return d;
 }
 
 // Decodes the UTF-8 in [s, e) into out, ORing code points into *seen; false on invalid
@@ -315,9 +365,9 @@ inline PyObject* str_from_utf8(const uint8_t* s, const uint8_t* e, const uint8_t
     if (!str) return nullptr;
     bool ok;
     switch (PyUnicode_KIND(str)) {
-        case PyUnicode_1BYTE_KIND: ok = utf8_decode_into(s, e, readable, PyUnicode_1BYTE_DATA(str)); break;
-        case PyUnicode_2BYTE_KIND: ok = utf8_decode_into(s, e, readable, PyUnicode_2BYTE_DATA(str)); break;
-        default: ok = utf8_decode_into(s, e, readable, PyUnicode_4BYTE_DATA(str)); break;
+        case PyUnicode_1BYTE_KIND: ok = utf8_decode_into(s, e, readable, PyUnicode_1BYTE_DATA(str)) != nullptr; break;
+        case PyUnicode_2BYTE_KIND: ok = utf8_decode_into(s, e, readable, PyUnicode_2BYTE_DATA(str)) != nullptr; break;
+        default: ok = utf8_decode_into(s, e, readable, PyUnicode_4BYTE_DATA(str)) != nullptr; break;
     }
     if (RJSON_UNLIKELY(!ok)) {
         Py_DECREF(str);
