@@ -107,6 +107,24 @@ def test_few_fraction_bits():
                     assert fmt(y, FAST_ORJSON) == fmt(y, STD_ORJSON)
 
 
+def test_layout_boundaries():
+    # Every digit count n (1, 2, 16, 17 and between) at every decimal-point position
+    # around the layout changes (0.000DIGITS, DIG.ITS, DIGITS0.0, exponent): point =
+    # -5..1 and 15..18, both signs; also the short significands the exact search gives
+    # (integers below 2^53, powers of two, subnormals) and zero.
+    digits = "12345678901234567"
+    vals = [0.0, 1.0, 2.0, 0.5, 5e-324, 2.5e-323, 9007199254740991.0, 4503599627370496.0]
+    for n in range(1, 18):
+        for point in list(range(-6, 3)) + list(range(14, 19)):
+            vals.append(float(f"0.{digits[:n]}e{point}"))
+            vals.append(float(f"0.{'9' * n}e{point}"))
+    vals += [float(f"1e{e}") for e in range(-7, 19)]
+    vals += [float(f"{m}") for m in (1, 12, 123, 1234567, 123456789012345, 1234567890123456, 12345678901234567)]
+    for x in vals:
+        check(x)
+        check(-x)
+
+
 def test_million_bit_patterns():
     rng = random.Random(20240611)
     xs = array.array("d", rng.randbytes(8 * 1_000_000))

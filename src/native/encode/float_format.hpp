@@ -27,8 +27,8 @@ namespace rjson::encode {
 
 __extension__ typedef unsigned __int128 uint128_t;
 
-// v = significand * 10^exponent, significand < 10^17 (it may end in zeros); at least
-// 10^15 unless v is subnormal or an integer below 2^53.
+// v = significand * 10^exponent, significand in [10^15, 10^17) (it may end in zeros), so
+// 16 or 17 digits; zero is {0, -15}, which a writer scaling to 16 digits places at 10^0.
 struct DecimalFloat {
     uint64_t significand;
     int exponent;
@@ -95,10 +95,10 @@ inline uint64_t round_to_odd(Product p) {
 
 }  // namespace float_detail
 
-// The exact search, for every finite double (sign ignored; zero gives {0, 0}). shortest_decimal
-// below answers almost every double without it; it remains the reference for the rest.
-[[gnu::noinline, gnu::cold]] inline DecimalFloat shortest_decimal_exact(uint64_t bits) {
-    using namespace float_detail;
+namespace float_detail {
+// The exact search, for every finite double (sign ignored; zero gives {0, 0}); the
+// significand is below 10^15 only for an integer below 2^53 or a subnormal.
+inline DecimalFloat search_exact(uint64_t bits) {
     if ((bits << 1) == 0) return {0, 0};
     const uint64_t fraction = bits & kFractionMask;
     const int biased = static_cast<int>((bits >> kFractionBits) & 0x7ff);
@@ -156,9 +156,22 @@ inline uint64_t round_to_odd(Product p) {
     const uint64_t chosen = ((lower10 + 10 * upper10_in) & take10) | ((s + up) & ~take10);
     return {chosen, k};
 }
+}  // namespace float_detail
 
-// The shortest decimal for a finite double given by its bits (sign ignored; zero gives
-// {0, 0}).
+// The exact search, for every finite double (sign ignored), in DecimalFloat's range.
+// shortest_decimal below answers almost every double without it; it remains the
+// reference for the rest.
+[[gnu::noinline, gnu::cold]] inline DecimalFloat shortest_decimal_exact(uint64_t bits) {
+    DecimalFloat d = float_detail::search_exact(bits);
+    if (d.significand == 0) return {0, -15};
+    while (d.significand < 1000000000000000) {
+        d.significand *= 10;
+        --d.exponent;
+    }
+    return d;
+}
+
+// The shortest decimal for a finite double given by its bits (sign ignored).
 //
 // The same search from a 128-bit product in place of the exact sticky bits. For a
 // normal double that is not a power of two, T = v * 10^-k and the half-width W of its
@@ -184,18 +197,16 @@ RJSON_FLOAT_INLINE DecimalFloat shortest_decimal(uint64_t bits) {
     const float_table::Pow10& g = float_table::kPow10[row];
     const uint64_t x = c << h;  // below 2^57
     // T * 2^64 = x * G / 2^64 less the low half of x * G.lo: within (t - 1/128, t + 1).
-    // (64-bit halves and explicit carries: GCC spills 128-bit sums of zero-extended
-    // values to the stack.)
-    const uint128_t xg = static_cast<uint128_t>(g.hi) * x;
-    const uint64_t cross = static_cast<uint64_t>((static_cast<uint128_t>(g.lo) * x) >> 64);
-    unsigned long long t_lo, t_hi;
-    _addcarry_u64(_addcarry_u64(0, static_cast<uint64_t>(xg), cross, &t_lo), static_cast<uint64_t>(xg >> 64), 0, &t_hi);
+    const uint128_t t = static_cast<uint128_t>(g.hi) * x + static_cast<uint64_t>((static_cast<uint128_t>(g.lo) * x) >> 64);
+    const uint64_t t_lo = static_cast<uint64_t>(t), t_hi = static_cast<uint64_t>(t >> 64);
     // W * 2^64 = G * 2^h / 2^65, from G.hi without its last bit: within (w - 1/128, w + 17).
-    const uint128_t w = static_cast<uint128_t>(g.hi >> 1) * (uint64_t{1} << h);
-    const uint64_t w_lo = static_cast<uint64_t>(w), w_hi = static_cast<uint64_t>(w >> 64);
-    unsigned long long u_lo, u_hi, l_lo, l_hi;
-    _addcarry_u64(_addcarry_u64(0, t_lo, w_lo, &u_lo), t_hi, w_hi, &u_hi);   // T + W: within (u - 1, u + 18)
-    _subborrow_u64(_subborrow_u64(0, t_lo, w_lo, &l_lo), t_hi, w_hi, &l_hi);  // T - W: within (l - 17, l + 1)
+    // (its two halves shifted separately: h < 64, which GCC does not know)
+    const uint64_t half = g.hi >> 1;
+    const uint128_t w = (static_cast<uint128_t>((half >> 1) >> (63 - h)) << 64) | (half << h);
+    const uint128_t u = t + w;  // T + W: within (u - 1, u + 18)
+    const uint128_t l = t - w;  // T - W: within (l - 17, l + 1)
+    const uint64_t u_lo = static_cast<uint64_t>(u), u_hi = static_cast<uint64_t>(u >> 64);
+    const uint64_t l_lo = static_cast<uint64_t>(l), l_hi = static_cast<uint64_t>(l >> 64);
     // Each fraction, offset by the margin, must stay clear of [0, 2 * margin).
     constexpr uint64_t kMargin = 32;
     const bool unclear = (u_lo + kMargin < 2 * kMargin) | (l_lo + kMargin < 2 * kMargin) |

@@ -55,12 +55,6 @@ inline constexpr std::array<char, 200> kDigitPairs = [] {
 alignas(32) inline constexpr uint8_t kPrefixMask[32] = {
     0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
 
-// Number of decimal digits of x > 0: bit length times log10(2), then one comparison.
-inline int decimal_length(uint64_t x) {
-    int guess = ((64 - __builtin_clzll(x)) * 1233) >> 12;  // 1233 / 4096 ~ log10(2)
-    return guess + (x >= kPow10[guess]);
-}
-
 // The 16 digits of hi8 * 10^8 + lo8 (both below 10^8) as ASCII bytes, most significant
 // first: in both 64-bit lanes at once, 4+4, 2+2, 1+1 digits, each quotient a
 // multiply-high that is exact over the lane's range.
@@ -200,24 +194,13 @@ __attribute__((always_inline)) inline char* write_double(char* out, double v, Fl
     std::memcpy(&bits, &v, sizeof bits);
     *out = '-';  // stored either way, kept for a negative v: no branch on the sign
     out += bits >> 63;
-    DecimalFloat dec = shortest_decimal(bits);
-    // Scale to exactly 17 digits D0..D16 (zeros appended), so every layout below is a
-    // fixed set of stores: D0 alone, then D1..D16 as one 16-byte block.
-    uint64_t sig = dec.significand;
-    int point = dec.exponent + kSigDigits;  // value = 0.D0D1...D16 * 10^point
-    if (__builtin_expect(sig >= kPow10[kSigDigits - 2], 1)) {  // 16 or 17 digits: no branch
-        const bool short16 = sig < kPow10[kSigDigits - 1];
-        sig *= 1 + 9 * short16;  // not a ternary: GCC would branch on it
-        point -= short16;
-    } else {
-        if (sig == 0) {  // zero (either sign) comes back as {0, 0}
-            std::memcpy(out, "0.0", 3);
-            return out + 3;
-        }
-        const int len = decimal_length(sig);
-        sig *= kPow10[kSigDigits - len];
-        point -= kSigDigits - len;
-    }
+    const DecimalFloat dec = shortest_decimal(bits);
+    // 16 or 17 digits (zero as 16), scaled to exactly 17 digits D0..D16 (zeros appended),
+    // so every layout below is a fixed set of stores: D0 alone, then D1..D16 as one
+    // 16-byte block. value = 0.D0D1...D16 * 10^point.
+    const bool short16 = dec.significand < kPow10[kSigDigits - 1];
+    const uint64_t sig = dec.significand * (1 + 9 * short16);  // not a ternary: GCC would branch on it
+    const int point = dec.exponent + kSigDigits - short16;
     // D0 and D1..D16: the top nine digits split off with one multiply-high, the head
     // from those with a 32-bit one.
     const uint64_t top9 = sig / kPow10[8];
