@@ -3,7 +3,7 @@
 namespace rjson::encode {
 
 bool UnicodeWriter::grow(size_t n) {
-    size_t want = cap_ * 2 > len_ + n ? cap_ * 2 : len_ + n + cap_;
+    size_t want = grown_capacity(cap_, len_ + n);
     if (!str_) return replace_str(kind_, want);
     if (PyUnicode_Resize(&str_, static_cast<Py_ssize_t>(want + simd::kStoreSlack)) < 0) return false;
     buf_ = static_cast<uint8_t*>(PyUnicode_DATA(str_));

@@ -14,6 +14,16 @@
 
 namespace rjson::encode {
 
+// The next capacity for output that needs `needed` units: four times the current one
+// while the output is under 16M units, twice after that. Each move of a grown buffer
+// copies everything written so far into fresh pages, so fewer, larger steps copy a
+// third of the output instead of all of it (canada: dumpb ~12% faster); the result is
+// shrunk in place at the end, and pages never written are never touched.
+inline size_t grown_capacity(size_t capacity, size_t needed) {
+    const size_t factor = capacity < (size_t{1} << 24) ? 4 : 2;
+    return capacity * factor > needed ? capacity * factor : needed + capacity;
+}
+
 // Bytes-or-ASCII output: a PyBytes for dumpb, a compact ASCII str for dumps with
 // ensure_ascii (every byte written is ASCII there, so the str is valid as it stands).
 enum class ByteTarget { bytes, ascii_str };
@@ -76,7 +86,7 @@ private:
     RJSON_NOINLINE bool grow(size_t n) {
         size_t used = static_cast<size_t>(pos_ - base_);
         size_t capacity = static_cast<size_t>(end_ - base_);
-        size_t want = capacity * 2 > used + n ? capacity * 2 : used + n + capacity;
+        size_t want = grown_capacity(capacity, used + n);
         if (!obj_) {
             if (!(obj_ = create(want + simd::kByteStoreSlack))) return false;
             std::memcpy(data(obj_), scratch_, used);
