@@ -77,3 +77,54 @@ def test_dense_escapes_near_the_end(body, pad):
     # ending (or cut off) at every distance from the document's end.
     check_all_inputs('"' + body + '"' + " " * pad)
     check_all_inputs('["' + body + " " * pad)
+
+
+# Runs of one UTF-8 sequence length (CJK: 3 bytes into UCS-2, emoji: 4 bytes into UCS-4)
+# are decoded by vector kernels in steps of 4 or 8 chars, the last step ending at the
+# run's end; these lengths and break points cover each step size's edges.
+RUN_CHARS = list(range(0, 36)) + [47, 48, 49, 63, 64, 65]
+WIDE_RUN = {"3": ["中", "\u0800", "\uffff", "\ud7ff", "\ue000"], "4": ["😀", "\U00010000", "\U0010ffff"]}
+# Bytes that break a run: other lengths (valid) and invalid or truncated sequences.
+RUN_BREAKS = [b"a", b"\xc3\xa9", b"\xe4\xb8\xad", b"\xf0\x9f\x98\x80", b"\xed\xa0\x80", b"\xed\xbf\xbf",
+              b"\xe0\x80\x80", b"\xe0\x9f\xbf", b"\xe4\xb8", b"\xe4\x38\xad", b"\xe4\xb8\xc0", b"\xe4",
+              b"\xf0\x8f\xbf\xbf", b"\xf4\x90\x80\x80", b"\xf5\x80\x80\x80", b"\xf0\x9f\x98", b"\xf8\x88\x80\x80",
+              b"\x80", b"\xbf\xbf\xbf", b"\xff", b"\\n", b"\\u4e2d"]
+
+
+def wide_docs(body):
+    # The run at the document's very end (few readable bytes after it), then inside one.
+    return [b'"' + body + b'"', b'["' + body + b'", 1, "padding after the string"]', b'{"k": "' + body + b'"}']
+
+
+@pytest.mark.parametrize("width", ["3", "4"])
+@pytest.mark.parametrize("n", RUN_CHARS)
+def test_wide_runs(width, n):
+    chars = WIDE_RUN[width]
+    run = "".join(chars[i % len(chars)] for i in range(n)).encode("utf-8", "surrogatepass")
+    for prefix in (b"", b"a", b"ab", b"abc", b"\xc3\xa9"):
+        for body in (prefix + run, prefix + run + b"z", run + prefix):
+            for doc in wide_docs(body):
+                assert_same(doc)
+
+
+@pytest.mark.parametrize("width", ["3", "4"])
+@pytest.mark.parametrize("n", [4, 8, 11, 12, 16, 20, 24, 31, 32, 40])
+def test_wide_runs_broken_at_every_char(width, n):
+    # Every char of the run in turn replaced by each break: first, last, and on either
+    # side of each step's edge.
+    c = WIDE_RUN[width][0].encode("utf-8")
+    for k in range(n):
+        for brk in RUN_BREAKS:
+            body = c * k + brk + c * (n - k - 1)
+            for doc in wide_docs(body):
+                assert_same(doc)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(WIDE_RUN["3"] + WIDE_RUN["4"] + ["a", "é", "\\n"]).map(
+    lambda s: s.encode("utf-8", "surrogatepass")),
+    st.sampled_from(["中", "😀"]).flatmap(lambda c: st.integers(1, 40).map(lambda k: (c * k).encode("utf-8"))),
+    st.sampled_from(RUN_BREAKS)), min_size=1, max_size=10).map(b"".join))
+def test_wide_runs_mixed(body):
+    for doc in wide_docs(body):
+        assert_same(doc)

@@ -3,6 +3,7 @@
 #include <cstring>
 #include "common/py.hpp"
 #include "simd/inline.hpp"
+#include "simd/kernels.hpp"
 
 namespace rjson::decode {
 
@@ -252,6 +253,17 @@ inline Out* utf8_decode_into(const uint8_t* s, const uint8_t* e, const uint8_t* 
             // Text runs of one length (CJK: 3 bytes, emoji: 4) stay in their own loop.
             // A sequence that matches never starts at e: the byte there is a stop char.
             if ((w & 0xC0C0F0u) == 0x8080E0u) {
+                // Runs into UCS-2 by the level's kernel, if it has one; it stops at a
+                // whole step, and the loops below finish the run.
+                if constexpr (sizeof(Out) == 2) {
+                    if (e - s >= 12) {
+                        if (auto* k = simd::active->utf8_e3_to_ucs2) {
+                            size_t m = k(d, s, static_cast<size_t>(e - s), static_cast<size_t>(readable - s));
+                            s += 3 * m;
+                            d += m;
+                        }
+                    }
+                }
                 // Two at a time while an 8-byte word holds two whole sequences: one
                 // pattern compare and one overlong test (lead nibble and the second
                 // byte's 0x20 bit all zero) for both.
@@ -290,6 +302,14 @@ inline Out* utf8_decode_into(const uint8_t* s, const uint8_t* e, const uint8_t* 
                 continue;
             }
             if ((w & 0xC0C0C0F8u) == 0x808080F0u) {
+                // Runs into UCS-4 by the level's kernel (4 or 8 at a time), as above.
+                if constexpr (sizeof(Out) == 4) {
+                    if (e - s >= 16) {
+                        size_t m = simd::active->utf8_f4_to_ucs4(d, s, static_cast<size_t>(e - s));
+                        s += 4 * m;
+                        d += m;
+                    }
+                }
                 // Two at a time from one word, as for 3-byte runs (32 bits apart).
                 while (readable - s >= 8) {
                     uint64_t q;

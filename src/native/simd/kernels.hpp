@@ -46,6 +46,14 @@ struct Kernels {
     size_t (*scan_string_u8)(const uint8_t* src, size_t n, uint32_t* seen);
     size_t (*scan_string_u16)(const uint16_t* src, size_t n, uint32_t* seen);
     size_t (*scan_string_u32)(const uint32_t* src, size_t n, uint32_t* seen);
+
+    // Decoding runs of one UTF-8 sequence length from src[0, n): chars written to dst,
+    // stopping early (at a whole step) before any sequence that is not of that length
+    // and valid; the caller's scalar loop goes on from there. 3-byte sequences into
+    // UCS-2 may load up to `readable` (>= n) bytes from src; nullptr where the level
+    // has no such kernel (SSE2: it needs a byte shuffle).
+    size_t (*utf8_e3_to_ucs2)(uint16_t* dst, const uint8_t* src, size_t n, size_t readable);
+    size_t (*utf8_f4_to_ucs4)(uint32_t* dst, const uint8_t* src, size_t n);
 };
 
 // The table chosen at import (see dispatch.cpp). Valid after init() has run.

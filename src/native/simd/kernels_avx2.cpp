@@ -2,6 +2,7 @@
 // called when the CPU has AVX2.
 #include <immintrin.h>
 #include "simd/generic.hpp"
+#include "simd/utf8_runs.hpp"
 
 namespace rjson::simd {
 namespace {
@@ -89,7 +90,12 @@ struct Avx2 {
     }
 };
 
-constexpr Kernels kAvx2 = generic::make_kernels<Avx2>(Level::avx2, "avx2");
+constexpr Kernels kAvx2 = [] {
+    Kernels k = generic::make_kernels<Avx2>(Level::avx2, "avx2");
+    k.utf8_e3_to_ucs2 = utf8x::e3_to_ucs2;
+    k.utf8_f4_to_ucs4 = utf8x::f4_to_ucs4<__m256i>;
+    return k;
+}();
 
 }  // namespace
 

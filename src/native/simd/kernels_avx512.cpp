@@ -2,6 +2,7 @@
 // bit per lane and tails are masked loads (which never touch bytes past the end).
 #include <immintrin.h>
 #include "simd/generic.hpp"
+#include "simd/utf8_runs.hpp"
 
 namespace rjson::simd {
 namespace {
@@ -80,7 +81,13 @@ struct Avx512 {
     }
 };
 
-constexpr Kernels kAvx512 = generic::make_kernels<Avx512>(Level::avx512, "avx512");
+// The UTF-8 run decoders are AVX2's: strings are mostly shorter than one 512-bit step.
+constexpr Kernels kAvx512 = [] {
+    Kernels k = generic::make_kernels<Avx512>(Level::avx512, "avx512");
+    k.utf8_e3_to_ucs2 = utf8x::e3_to_ucs2;
+    k.utf8_f4_to_ucs4 = utf8x::f4_to_ucs4<__m256i>;
+    return k;
+}();
 
 }  // namespace
 

@@ -1,6 +1,7 @@
 // SSE2 kernels: the x86-64 baseline, so this file needs no extra compile flags.
 #include <emmintrin.h>
 #include "simd/generic.hpp"
+#include "simd/utf8_runs.hpp"
 
 namespace rjson::simd {
 namespace {
@@ -87,7 +88,11 @@ struct Sse2 {
     }
 };
 
-constexpr Kernels kSse2 = generic::make_kernels<Sse2>(Level::sse2, "sse2");
+constexpr Kernels kSse2 = [] {
+    Kernels k = generic::make_kernels<Sse2>(Level::sse2, "sse2");
+    k.utf8_f4_to_ucs4 = utf8x::f4_to_ucs4<__m128i>;
+    return k;
+}();
 
 }  // namespace
 
