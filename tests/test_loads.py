@@ -538,3 +538,69 @@ def test_utf8_piece_sequences(pieces, prefix):
     close = {b'"': b'"', b'["': b'"]', b'{"k": "': b'"}'}[prefix]
     assert_same(prefix + body + close)
     assert_same(prefix + body + close + b" " * 7)
+
+
+# Lists get their item array from PyMem_Malloc at the exact size (not PyList_New's
+# zeroed one): every size, around the value stack's inline capacity too, every kind of
+# item, and lists that are then grown and shrunk like any other.
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 4, 7, 8, 9, 16, 127, 128, 129, 300])
+def test_list_sizes(n):
+    items = ["1.5", "-2", "0", "1e400", "NaN", '"s"', "null", "true", "[]", "{}", "[1.25, -3]", '{"a": [0.5]}']
+    for k in range(len(items)):
+        doc = "[" + ", ".join(items[(k + i) % len(items)] for i in range(n)) + "]"
+        assert_same(doc)
+        assert_same(doc.encode())
+        assert_same(doc.replace(", ", ","))
+        assert_same(doc.replace(", ", " \n,\t"))
+    got = rjson.loads("[" + ",".join(["2.5"] * n) + "]")
+    assert got == [2.5] * n
+    got.append(1)
+    got.extend(range(50))
+    del got[: n // 2]
+    got.insert(0, [])
+    assert got == [[]] + [2.5] * (n - n // 2) + [1] + list(range(50))
+
+
+@pytest.mark.parametrize("doc", [
+    "[1.5, 2.5", "[1.5, 2.5,", "[1.5, 2.5,]", "[1.5 2.5]", "[1.5, x]", "[1.5, -]", "[-, 1]", "[1.5,, 2]",
+    "[[1.5, 2.5], [3.5, 4.5]", "[[1.5, 2.5]] ]", "[[1.5, 2.5],[1.5, 2.5,]]", "[[1.5, -Infinity], [NaN, 1e5]]",
+])
+def test_short_list_errors(doc):
+    assert_same(doc)
+    assert_same(doc.encode())
+
+
+def test_leaf_lists_at_the_recursion_limit():
+    # The innermost list counts against the limit like json's whatever it holds: the first
+    # depth that raises moves with the leaf exactly as json's does (json itself sits a few
+    # Python frames deeper, json.loads -> decode -> raw_decode, hence the offset).
+    import subprocess
+    code = (
+        "import json, sys, rjson\n"
+        "sys.setrecursionlimit(200)\n"
+        "def first(mod, leaf):\n"
+        "    for d in range(100, 200):\n"
+        "        try: mod.loads('[' * d + leaf + ']' * d)\n"
+        "        except RecursionError: return d\n"
+        "leaves = ['1.5', '[]', '[1.5]', '[1.5, 2.5]', '[1, 2, 3]', '[\"a\", 1.5]', '[[1.5, 2.5]]', '{}']\n"
+        "print(len({first(json, l) - first(rjson, l) for l in leaves}),\n"
+        "      [first(rjson, l) - first(rjson, '[]') for l in leaves])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split(None, 1) == ["1", "[1, 0, 0, 0, 0, 0, -1, 0]\n"]
+
+
+def test_float_allocations_traced():
+    # Floats are set up without PyObject_Init where that only re-records tracemalloc's
+    # traceback: the allocation must still be traced, to the caller's line.
+    import tracemalloc
+    doc = "[" + ",".join(["1.5"] * 10_000) + "]"
+    tracemalloc.start()
+    try:
+        got = rjson.loads(doc)
+        snap = tracemalloc.take_snapshot()
+    finally:
+        tracemalloc.stop()
+    here = [s for s in snap.statistics("lineno") if s.traceback[0].filename == __file__]
+    assert sum(s.size for s in here) >= 10_000 * 24
+    assert len(got) == 10_000

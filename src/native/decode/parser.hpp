@@ -605,7 +605,33 @@ private:
         return r;
     }
 
-    PyObject* parse_array_body(const C*& p) {
+    // A list that takes the n references at items. PyList_New(n) zeroes its item array
+    // (calloc) only for the caller to overwrite it: an empty list given a malloc'ed array
+    // is the same list for less. Free-threaded builds lay the array out differently.
+    static RJSON_INLINE PyObject* list_from(PyObject* const* items, size_t n) {
+#ifndef Py_GIL_DISABLED
+        PyObject* list = PyList_New(0);
+        if (RJSON_UNLIKELY(!list)) return nullptr;
+        auto* a = static_cast<PyObject**>(PyMem_Malloc(n * sizeof(PyObject*)));
+        if (RJSON_UNLIKELY(!a)) {
+            Py_DECREF(list);
+            return PyErr_NoMemory();
+        }
+        std::memcpy(a, items, n * sizeof(PyObject*));
+        auto* l = reinterpret_cast<PyListObject*>(list);
+        l->ob_item = a;
+        l->allocated = static_cast<Py_ssize_t>(n);
+        Py_SET_SIZE(l, static_cast<Py_ssize_t>(n));
+        return list;
+#else
+        PyObject* list = PyList_New(static_cast<Py_ssize_t>(n));
+        if (RJSON_UNLIKELY(!list)) return nullptr;
+        std::memcpy(reinterpret_cast<PyListObject*>(list)->ob_item, items, n * sizeof(PyObject*));
+        return list;
+#endif
+    }
+
+    RJSON_INLINE PyObject* parse_array_body(const C*& p) {
         const C* q = skip_ws(p + 1);
         if (q < end_ && *q == ']') {
             p = q + 1;
@@ -625,11 +651,9 @@ private:
             goto fail;
         }
         {
-            size_t n = stack_.size() - base;
-            PyObject* list = PyList_New(static_cast<Py_ssize_t>(n));
-            if (!list) goto fail;
             // The list takes the stack's references.
-            std::memcpy(reinterpret_cast<PyListObject*>(list)->ob_item, stack_.at(base), n * sizeof(PyObject*));
+            PyObject* list = list_from(stack_.at(base), stack_.size() - base);
+            if (!list) goto fail;
             stack_.drop(base);
             p = q + 1;
             return list;
