@@ -411,50 +411,33 @@ private:
         }
         return p + n;
     }
-    // What a lane loop writes between items, and the room a step needs, read once per
-    // loop into a local: the loop stores through a char pointer, which may alias the
-    // options, so option fields read inside it would be loaded again after every store.
-    struct LaneSeps {
-        char item[8];
-        size_t item_len;
-        char key[8];
-        size_t key_len;
-        size_t newline_len;  // 0 without indent
-        size_t need;         // units a step may write before its scalar
-    };
-    LaneSeps lane_seps() const {
-        LaneSeps s{};
+    template <class C>
+    RJSON_INLINE C* lane_item_sep(C* p) const {
         if constexpr (kJson) {
-            std::memcpy(s.item, opt_.item_sep.padded, 8);
-            s.item_len = opt_.item_sep.len;
-            std::memcpy(s.key, opt_.key_sep.padded, 8);
-            s.key_len = opt_.key_sep.len;
-            // A nested container returns to this level, so its length holds for the loop.
-            s.newline_len = opt_.pretty ? newline_len() : 0;
-        } else {
-            s.item[0] = ',';
-            s.item_len = 1;
-            s.key[0] = ':';
-            s.key_len = 1;
+            p = put_ascii8(p, opt_.item_sep.padded, opt_.item_sep.len);
+            if (opt_.pretty) {  // newline() has made newlines_ long enough for this level
+                size_t n = newline_len();
+                if (n == 1) *p = '\n';  // an empty indent (indent=0): newlines_ may not exist
+                else if constexpr (sizeof(C) == 1) std::memcpy(p, newlines_, n);
+                else for (size_t i = 0; i < n; ++i) p[i] = static_cast<uint8_t>(newlines_[i]);
+                p += n;
+            }
+            return p;
         }
-        s.need = kLaneRoom + s.newline_len;
-        return s;
+        *p = ',';
+        return p + 1;
+    }
+    // Units a lane step may write before its scalar: the separator with any newline.
+    size_t lane_room_needed() const {
+        if constexpr (kJson)
+            if (opt_.pretty) return kLaneRoom + newline_len();
+        return kLaneRoom;
     }
     template <class C>
-    RJSON_INLINE C* lane_item_sep(C* p, const LaneSeps& s) const {
-        p = put_ascii8(p, s.item, s.item_len);
-        if (kJson && s.newline_len) {  // newline() has made newlines_ long enough for this level
-            const size_t n = s.newline_len;
-            if (n == 1) *p = '\n';  // an empty indent (indent=0): newlines_ may not exist
-            else if constexpr (sizeof(C) == 1) std::memcpy(p, newlines_, n);
-            else for (size_t i = 0; i < n; ++i) p[i] = static_cast<uint8_t>(newlines_[i]);
-            p += n;
-        }
-        return p;
-    }
-    template <class C>
-    RJSON_INLINE static C* lane_key_sep(C* p, const LaneSeps& s) {
-        return put_ascii8(p, s.key, s.key_len);
+    RJSON_INLINE C* lane_key_sep(C* p) const {
+        if constexpr (kJson) return put_ascii8(p, opt_.key_sep.padded, opt_.key_sep.len);
+        *p = ':';
+        return p + 1;
     }
 
     // An exact str with nothing to escape, quoted at p; null otherwise. Byte output
@@ -542,12 +525,12 @@ private:
         if constexpr (kJson)
             if (opt_.pretty) return nullptr;
         if (n > kLeafMax || !leaf_depth_ok()) return nullptr;
-        const LaneSeps seps = lane_seps();
+        const size_t need = lane_room_needed();
         *p = '[';
         C* q = p + 1;
         for (Py_ssize_t i = 0; i < n; ++i) {
-            if (static_cast<size_t>(end - q) < seps.need) return nullptr;
-            if (i) q = lane_item_sep(q, seps);
+            if (static_cast<size_t>(end - q) < need) return nullptr;
+            if (i) q = lane_item_sep(q);
             q = lane_scalar(q, end, items[i], Py_TYPE(items[i]));
             if (!q) return nullptr;
         }
@@ -603,7 +586,8 @@ private:
     enum class Lane { error, done, widened };
 
     template <class C>
-    RJSON_INLINE bool lane_room(C*& p, C*& end, size_t need) {
+    RJSON_INLINE bool lane_room(C*& p, C*& end) {
+        size_t need = lane_room_needed();
         if (RJSON_LIKELY(static_cast<size_t>(end - p) >= need)) return true;
         w_.set_cur(p);
         if (!w_.reserve(need)) return false;
@@ -637,11 +621,10 @@ private:
         const int kind = w_.kind();
         C* p = w_.template cur<C>();
         C* end = w_.template lim<C>();
-        const LaneSeps seps = lane_seps();
         for (; *i < size(); ++*i) {
             PyObject* item = kIsList ? PyList_GET_ITEM(seq, *i) : PyTuple_GET_ITEM(seq, *i);
-            if (!lane_room(p, end, seps.need)) return Lane::error;
-            if (*i) p = lane_item_sep(p, seps);
+            if (!lane_room(p, end)) return Lane::error;
+            if (*i) p = lane_item_sep(p);
             if (C* q = lane_value(p, end, item)) {
                 p = q;
                 continue;
@@ -667,13 +650,12 @@ private:
         PyObject *k, *v;
         C* p = w_.template cur<C>();
         C* end = w_.template lim<C>();
-        const LaneSeps seps = lane_seps();
         while (next(&k, &v)) {
-            if (!lane_room(p, end, seps.need)) return Lane::error;
+            if (!lane_room(p, end)) return Lane::error;
             C* q = nullptr;
-            if (RJSON_LIKELY(PyUnicode_CheckExact(k))) q = lane_str(*first ? p : lane_item_sep(p, seps), end, k);
-            if (q && static_cast<size_t>(end - q) >= seps.need) {
-                p = lane_key_sep(q, seps);
+            if (RJSON_LIKELY(PyUnicode_CheckExact(k))) q = lane_str(*first ? p : lane_item_sep(p), end, k);
+            if (q && static_cast<size_t>(end - q) >= lane_room_needed()) {
+                p = lane_key_sep(q);
                 *first = false;
                 if ((q = lane_value(p, end, v))) {
                     p = q;
