@@ -752,14 +752,7 @@ private:
             PyObject* dict = dict_from_pairs(kv, n);
             if (!dict) return stack_.truncate(base), nullptr;
             stack_.drop(base);  // the dict took the pairs' references
-            if constexpr (kHooks) {
-                if (opts_.object_hook) {
-                    PyObject* r = PyObject_CallOneArg(opts_.object_hook, dict);
-                    Py_DECREF(dict);
-                    return r;
-                }
-            }
-            return dict;
+            return with_object_hook(dict);
         }
 #endif
         // Presized: no resize while filling (duplicates only make it roomier).
@@ -773,6 +766,11 @@ private:
             }
         }
         stack_.truncate(base);
+        return with_object_hook(dict);
+    }
+
+    // The dict itself, or what object_hook makes of it (taking the dict's reference).
+    PyObject* with_object_hook(PyObject* dict) {
         if constexpr (kHooks) {
             if (opts_.object_hook) {
                 PyObject* r = PyObject_CallOneArg(opts_.object_hook, dict);

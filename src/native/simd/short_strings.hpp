@@ -19,8 +19,10 @@ inline constexpr size_t kShortString = 32;
 // inline a function whose sanitizer attributes differ from its caller's.
 #ifdef __SANITIZE_ADDRESS__
 #define RJSON_OVERREAD_INLINE __attribute__((no_sanitize_address, noinline))
+#define RJSON_WIDEN_INLINE inline
 #else
 #define RJSON_OVERREAD_INLINE __attribute__((no_sanitize_address, always_inline)) inline
+#define RJSON_WIDEN_INLINE __attribute__((always_inline)) inline
 #endif
 
 namespace detail {
@@ -33,26 +35,32 @@ inline unsigned stop_bits(__m128i v) {
 }
 }  // namespace detail
 
-// The 32 bytes lo:hi as 32 units of type Out (zero-extended), stored at dst.
+// The 16 bytes of v as 16 units of type Out (zero-extended), stored at d.
 template <class Out>
-__attribute__((always_inline)) inline void store_widened(Out* dst, __m128i lo, __m128i hi) {
-    auto* d = reinterpret_cast<__m128i*>(dst);
+RJSON_WIDEN_INLINE void store_widened16(__m128i* d, __m128i v) {
+    const __m128i zero = _mm_setzero_si128();
     if constexpr (sizeof(Out) == 1) {
-        _mm_storeu_si128(d, lo);
-        _mm_storeu_si128(d + 1, hi);
+        _mm_storeu_si128(d, v);
+    } else if constexpr (sizeof(Out) == 2) {
+        _mm_storeu_si128(d, _mm_unpacklo_epi8(v, zero));
+        _mm_storeu_si128(d + 1, _mm_unpackhi_epi8(v, zero));
     } else {
-        const __m128i zero = _mm_setzero_si128();
-        const __m128i u16[4] = {_mm_unpacklo_epi8(lo, zero), _mm_unpackhi_epi8(lo, zero),
-                                _mm_unpacklo_epi8(hi, zero), _mm_unpackhi_epi8(hi, zero)};
-        for (int i = 0; i < 4; ++i) {
-            if constexpr (sizeof(Out) == 2) {
-                _mm_storeu_si128(d + i, u16[i]);
-            } else {
-                _mm_storeu_si128(d + 2 * i, _mm_unpacklo_epi16(u16[i], zero));
-                _mm_storeu_si128(d + 2 * i + 1, _mm_unpackhi_epi16(u16[i], zero));
-            }
-        }
+        const __m128i a = _mm_unpacklo_epi8(v, zero), b = _mm_unpackhi_epi8(v, zero);
+        _mm_storeu_si128(d, _mm_unpacklo_epi16(a, zero));
+        _mm_storeu_si128(d + 1, _mm_unpackhi_epi16(a, zero));
+        _mm_storeu_si128(d + 2, _mm_unpacklo_epi16(b, zero));
+        _mm_storeu_si128(d + 3, _mm_unpackhi_epi16(b, zero));
     }
+}
+
+// The 32 bytes lo:hi as 32 units of type Out, stored at dst. (No local arrays or
+// lambdas here: inlined into the no_sanitize_address copy below, their ASan scope
+// marks outlived the frame, and GCC 12 left the stack poisoned behind them.)
+template <class Out>
+RJSON_WIDEN_INLINE void store_widened(Out* dst, __m128i lo, __m128i hi) {
+    auto* d = reinterpret_cast<__m128i*>(dst);
+    store_widened16<Out>(d, lo);
+    store_widened16<Out>(d + sizeof(Out), hi);
 }
 
 // If src[0, n) (n <= kShortString) is all printable ASCII other than '"' and '\\',
