@@ -598,6 +598,10 @@ private:
         --depth_;
     }
 
+    // json 3.13+ names a comma right before ']' or '}' (at the comma); older versions
+    // report what the next token lacks ("Expecting value" / "Expecting property name").
+    static constexpr bool kTrailingCommaErrors = PY_VERSION_HEX >= 0x030D0000;
+
     RJSON_NOINLINE PyObject* parse_array(const C*& p) {
         if (!enter(" while decoding a JSON array from a unicode string")) return nullptr;
         PyObject* r = parse_array_body(p);
@@ -617,7 +621,15 @@ private:
             if (RJSON_UNLIKELY(!v) || RJSON_UNLIKELY(!stack_.push(v))) goto fail;
             q = skip_ws(q);
             if (q < end_ && *q == ',') {
+                const C* comma = q;
                 q = skip_ws(q + 1);
+                if constexpr (kTrailingCommaErrors) {
+                    if (RJSON_UNLIKELY(q < end_ && *q == ']')) {
+                        error("Illegal trailing comma before end of array", comma);
+                        goto fail;
+                    }
+                }
+                (void)comma;
                 continue;
             }
             if (q < end_ && *q == ']') break;
@@ -669,7 +681,15 @@ private:
                 if (RJSON_UNLIKELY(!v) || RJSON_UNLIKELY(!stack_.push(v))) goto fail;
                 q = skip_ws(q);
                 if (q < end_ && *q == ',') {
+                    const C* comma = q;
                     q = skip_ws(q + 1);
+                    if constexpr (kTrailingCommaErrors) {
+                        if (RJSON_UNLIKELY(q < end_ && *q == '}')) {
+                            error("Illegal trailing comma before end of object", comma);
+                            goto fail;
+                        }
+                    }
+                    (void)comma;
                     continue;
                 }
                 if (q < end_ && *q == '}') {
