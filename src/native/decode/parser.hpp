@@ -758,8 +758,14 @@ private:
             return dict;
         }
 #endif
-        // Presized: no resize while filling (duplicates only make it roomier).
+        // Presized: no resize while filling (duplicates only make it roomier). Before
+        // 3.11 the presized table can be a size larger than the one json's inserts grow
+        // (85 keys: 256 slots, not 128), which sys.getsizeof shows: grow it as json does.
+#if PY_VERSION_HEX >= 0x030B0000
         PyObject* dict = n > 5 ? _PyDict_NewPresized(static_cast<Py_ssize_t>(n)) : PyDict_New();
+#else
+        PyObject* dict = PyDict_New();
+#endif
         if (!dict) return stack_.truncate(base), nullptr;
         for (size_t i = 0; i < n; ++i) {
             if (RJSON_UNLIKELY(dict_set(dict, kv[2 * i], kv[2 * i + 1]) < 0)) {
