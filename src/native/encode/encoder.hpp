@@ -115,6 +115,14 @@ private:
         }
     }
 
+    // Which of json's encoders rjson answers for. indent= went to the pure-Python one up
+    // to 3.12; from 3.13 the C encoder writes it too, with the C encoder's messages and
+    // dict iteration.
+    bool py_encoder() const { return PY_VERSION_HEX < 0x030D0000 && opt_.pretty; }
+    // Up to 3.11 json's C encoder iterates a snapshot of items() (PyMapping_Items); from
+    // 3.12 an exact dict without sort_keys is walked live with PyDict_Next.
+    static constexpr bool kCItemsSnapshot = PY_VERSION_HEX < 0x030C0000;
+
     RJSON_INLINE bool real(PyObject* o, double d) {
         if (RJSON_UNLIKELY(!std::isfinite(d))) return non_finite(o, d, false);
         return number_text([d](char* p) { return write_double(p, d, kJson ? kPythonRepr : kOrjson); });
@@ -127,7 +135,8 @@ private:
             return literal("null");
         } else {
             if (!opt_.allow_nan) {
-                if (opt_.pretty) {
+                // json names the value from 3.12 on; before, only its pure-Python encoder did.
+                if (py_encoder() || PY_VERSION_HEX >= 0x030C0000) {
                     Ref r(PyObject_Repr(o));
                     if (r) PyErr_Format(PyExc_ValueError, "Out of range float values are not JSON compliant: %U", r.get());
                 } else {
@@ -861,7 +870,7 @@ private:
             bool known = PyUnicode_Check(k) || PyFloat_Check(k) || PyLong_Check(k) || k == Py_None;
             if (!known) {
                 if (opt_.skipkeys) return 0;
-                if (opt_.pretty) {
+                if (py_encoder()) {
                     Ref cls(PyObject_GetAttrString(k, "__class__"));
                     Ref name(cls ? PyObject_GetAttrString(cls.get(), "__name__") : nullptr);
                     if (name) PyErr_Format(PyExc_TypeError, "keys must be str, int, float, bool or None, not %S", name.get());
