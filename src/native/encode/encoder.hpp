@@ -720,7 +720,7 @@ private:
             ok = false;
         } else {
             if (kJson && opt_.sort_keys && PyDict_CheckExact(d)) ok = dict_sorted(d);
-            else if (kJson && (opt_.sort_keys || !PyDict_CheckExact(d) || (opt_.default_fn && !opt_.pretty)))
+            else if (kJson && (opt_.sort_keys || !PyDict_CheckExact(d) || (opt_.default_fn && kCItemsSnapshot && !py_encoder())))
                 ok = dict_from_items(d);
             else ok = dict_in_place(d);
             pop_marker();
@@ -729,15 +729,17 @@ private:
         return ok;
     }
 
-    // The common case: walk the dict's own table. With indent, json iterates the live
-    // dict (its pure-Python encoder), so a default= that resizes it raises as there.
+    // The common case: walk the dict's own table. With indent up to 3.12, json iterates
+    // the live dict (its pure-Python encoder), so a default= that resizes it raises as
+    // there; json's C encoder from 3.12 walks the live dict with no such check, so what
+    // default= adds is written and what it removes is not.
     bool dict_in_place(PyObject* d) {
         if (!open('{')) return false;
         Py_ssize_t pos = 0;
         PyObject *k, *v;
         bool first = true;
         // (Under indent with a default=, the loop below checks for resizing as json's does.)
-        if (lane_open() && !(kJson && opt_.pretty && opt_.default_fn)) {
+        if (lane_open() && !(kJson && opt_.default_fn && (py_encoder() || !kCItemsSnapshot))) {
             bool first = true;
             auto next = [&](PyObject** k, PyObject** v) { return dict_next(d, &pos, k, v); };
             return lane([&](auto* unit) { return lane_members<std::remove_pointer_t<decltype(unit)>>(next, &first); }) &&
@@ -745,13 +747,19 @@ private:
         }
         const Py_ssize_t size = PyDict_GET_SIZE(d);
         while (dict_next(d, &pos, &k, &v)) {
-            if (kJson && RJSON_UNLIKELY(PyDict_GET_SIZE(d) != size)) {
+            if (kJson && (kCItemsSnapshot || py_encoder()) && RJSON_UNLIKELY(PyDict_GET_SIZE(d) != size)) {
                 PyErr_SetString(PyExc_RuntimeError, "dictionary changed size during iteration");
                 return false;
             }
             int written = member(k, v, first);
             if (written < 0) return false;
             if (written) first = false;
+        }
+        // A dict iterator checks the size before it reports the end too (default= that
+        // clears the dict raises).
+        if (kJson && (kCItemsSnapshot || py_encoder()) && RJSON_UNLIKELY(PyDict_GET_SIZE(d) != size)) {
+            PyErr_SetString(PyExc_RuntimeError, "dictionary changed size during iteration");
+            return false;
         }
         return close('}');
     }
