@@ -242,6 +242,20 @@ private:
                 PyErr_SetString(PyExc_RecursionError, "maximum recursion depth exceeded while encoding a JSON object");
                 return false;
             }
+#if PY_VERSION_HEX >= 0x030C0000 && PY_VERSION_HEX < 0x030D0000
+            // 3.12 counts Python frames apart from C calls, and json's indent= encoder
+            // recurses in Python: its limit is sys.getrecursionlimit(), not the C one.
+            if (opt_.pretty) {
+                PyThreadState* ts = PyThreadState_Get();
+                if (ts->py_recursion_remaining <= 0) {
+                    --depth_;
+                    PyErr_SetString(PyExc_RecursionError, "maximum recursion depth exceeded");
+                    return false;
+                }
+                --ts->py_recursion_remaining;
+                return true;
+            }
+#endif
             if (Py_EnterRecursiveCall(" while encoding a JSON object")) {
                 --depth_;
                 return false;
@@ -255,7 +269,15 @@ private:
     }
     void leave_recursion() {
         --depth_;
-        if constexpr (kJson) Py_LeaveRecursiveCall();
+        if constexpr (kJson) {
+#if PY_VERSION_HEX >= 0x030C0000 && PY_VERSION_HEX < 0x030D0000
+            if (opt_.pretty) {
+                ++PyThreadState_Get()->py_recursion_remaining;
+                return;
+            }
+#endif
+            Py_LeaveRecursiveCall();
+        }
     }
 
     // json's check_circular: the containers on the current path, searched linearly
