@@ -758,10 +758,12 @@ private:
             return dict;
         }
 #endif
-        // Presized: no resize while filling (duplicates only make it roomier). Before
-        // 3.11 the presized table can be a size larger than the one json's inserts grow
-        // (85 keys: 256 slots, not 128), which sys.getsizeof shows: grow it as json does.
-#if PY_VERSION_HEX >= 0x030B0000
+        // Presized: no resize while filling (duplicates only make it roomier). Outside
+        // 3.11-3.12 a presized dict is not the one json's inserts grow, which
+        // sys.getsizeof shows: before 3.11 the table can be a size larger (85 keys: 256
+        // slots, not 128); from 3.13 it has general (24-byte) entries, not str-key ones.
+        // There it starts empty and grows as json's does.
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030D0000
         PyObject* dict = n > 5 ? _PyDict_NewPresized(static_cast<Py_ssize_t>(n)) : PyDict_New();
 #else
         PyObject* dict = PyDict_New();
