@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 LEVELS := sse2 avx2 avx512
 PYTEST_ARGS ?=
 
-.PHONY: all build test test-level bench test-asan test-long fuzz clean
+.PHONY: all build test test-level bench test-asan test-long test-versions fuzz clean
 
 all: test
 
@@ -68,6 +68,32 @@ fuzz: build
 	  if [ $$rc -ne 0 ]; then tail -40 build/fuzz/$$t.log; echo "== fuzz_$$t FAILED"; exit $$rc; fi; \
 	  grep -E "^(Done|stat::(number_of_executed_units|peak_rss_mb))" build/fuzz/$$t.log; \
 	done
+
+# The suite under every other CPython 3.9+ that pyenv holds (CI has one version): each
+# gets its own venv and build dir in build/versions/<x.y>/, from PyPI. Not part of `make
+# test`. PYENV_VERSIONS_DIR picks another pyenv root; TEST_VERSIONS_ARGS goes to pytest.
+PYENV_VERSIONS_DIR ?= $(or $(PYENV_ROOT),$(HOME)/.pyenv)/versions
+TEST_VERSIONS_ARGS ?= -x
+test-versions:
+	@set -e; found=0; failed=""; \
+	for py in $(PYENV_VERSIONS_DIR)/3.*/bin/python; do \
+	  [ -x "$$py" ] || continue; \
+	  ver=$$("$$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])') || continue; \
+	  case $$ver in 3.[0-8]) continue;; esac; \
+	  found=1; dir=$(CURDIR)/build/versions/$$ver; \
+	  echo "== Python $$ver ($$py)"; \
+	  [ -x $$dir/venv/bin/python ] || "$$py" -m venv $$dir/venv; \
+	  $$dir/venv/bin/python -m pip install -q --upgrade pip; \
+	  $$dir/venv/bin/python -m pip install -q "scikit-build-core>=0.10" cmake ninja pytest hypothesis orjson; \
+	  if ! $$dir/venv/bin/python -m pip install -q --no-build-isolation --no-deps \
+	      --config-settings=build-dir=$$dir/cmake .; then \
+	    echo "== Python $$ver: BUILD FAILED"; failed="$$failed $$ver(build)"; continue; fi; \
+	  $$dir/venv/bin/python -m pytest -q -p no:cacheprovider $(TEST_VERSIONS_ARGS) tests \
+	    || failed="$$failed $$ver"; \
+	done; \
+	if [ $$found = 0 ]; then echo "== SKIP test-versions: no pyenv Python 3.9+ in $(PYENV_VERSIONS_DIR)"; exit 0; fi; \
+	if [ -n "$$failed" ]; then echo "== test-versions FAILED on:$$failed"; exit 1; fi; \
+	echo "== test-versions: all passed"
 
 bench: build
 	$(PY) bench/bench.py

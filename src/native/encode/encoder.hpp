@@ -115,6 +115,14 @@ private:
         }
     }
 
+    // Which of json's encoders rjson answers for. indent= went to the pure-Python one up
+    // to 3.12; from 3.13 the C encoder writes it too, with the C encoder's messages and
+    // dict iteration.
+    bool py_encoder() const { return PY_VERSION_HEX < 0x030D0000 && opt_.pretty; }
+    // Up to 3.11 json's C encoder iterates a snapshot of items() (PyMapping_Items); from
+    // 3.12 an exact dict without sort_keys is walked live with PyDict_Next.
+    static constexpr bool kCItemsSnapshot = PY_VERSION_HEX < 0x030C0000;
+
     RJSON_INLINE bool real(PyObject* o, double d) {
         if (RJSON_UNLIKELY(!std::isfinite(d))) return non_finite(o, d, false);
         return number_text([d](char* p) { return write_double(p, d, kJson ? kPythonRepr : kOrjson); });
@@ -127,7 +135,8 @@ private:
             return literal("null");
         } else {
             if (!opt_.allow_nan) {
-                if (opt_.pretty) {
+                // json names the value from 3.12 on; before, only its pure-Python encoder did.
+                if (py_encoder() || PY_VERSION_HEX >= 0x030C0000) {
                     Ref r(PyObject_Repr(o));
                     if (r) PyErr_Format(PyExc_ValueError, "Out of range float values are not JSON compliant: %U", r.get());
                 } else {
@@ -233,6 +242,20 @@ private:
                 PyErr_SetString(PyExc_RecursionError, "maximum recursion depth exceeded while encoding a JSON object");
                 return false;
             }
+#if PY_VERSION_HEX >= 0x030C0000 && PY_VERSION_HEX < 0x030D0000
+            // 3.12 counts Python frames apart from C calls, and json's indent= encoder
+            // recurses in Python: its limit is sys.getrecursionlimit(), not the C one.
+            if (opt_.pretty) {
+                PyThreadState* ts = PyThreadState_Get();
+                if (ts->py_recursion_remaining <= 0) {
+                    --depth_;
+                    PyErr_SetString(PyExc_RecursionError, "maximum recursion depth exceeded");
+                    return false;
+                }
+                --ts->py_recursion_remaining;
+                return true;
+            }
+#endif
             if (Py_EnterRecursiveCall(" while encoding a JSON object")) {
                 --depth_;
                 return false;
@@ -246,7 +269,15 @@ private:
     }
     void leave_recursion() {
         --depth_;
-        if constexpr (kJson) Py_LeaveRecursiveCall();
+        if constexpr (kJson) {
+#if PY_VERSION_HEX >= 0x030C0000 && PY_VERSION_HEX < 0x030D0000
+            if (opt_.pretty) {
+                ++PyThreadState_Get()->py_recursion_remaining;
+                return;
+            }
+#endif
+            Py_LeaveRecursiveCall();
+        }
     }
 
     // json's check_circular: the containers on the current path, searched linearly
@@ -711,7 +742,7 @@ private:
             ok = false;
         } else {
             if (kJson && opt_.sort_keys && PyDict_CheckExact(d)) ok = dict_sorted(d);
-            else if (kJson && (opt_.sort_keys || !PyDict_CheckExact(d) || (opt_.default_fn && !opt_.pretty)))
+            else if (kJson && (opt_.sort_keys || !PyDict_CheckExact(d) || (opt_.default_fn && kCItemsSnapshot && !py_encoder())))
                 ok = dict_from_items(d);
             else ok = dict_in_place(d);
             pop_marker();
@@ -720,15 +751,17 @@ private:
         return ok;
     }
 
-    // The common case: walk the dict's own table. With indent, json iterates the live
-    // dict (its pure-Python encoder), so a default= that resizes it raises as there.
+    // The common case: walk the dict's own table. With indent up to 3.12, json iterates
+    // the live dict (its pure-Python encoder), so a default= that resizes it raises as
+    // there; json's C encoder from 3.12 walks the live dict with no such check, so what
+    // default= adds is written and what it removes is not.
     bool dict_in_place(PyObject* d) {
         if (!open('{')) return false;
         Py_ssize_t pos = 0;
         PyObject *k, *v;
         bool first = true;
         // (Under indent with a default=, the loop below checks for resizing as json's does.)
-        if (lane_open() && !(kJson && opt_.pretty && opt_.default_fn)) {
+        if (lane_open() && !(kJson && opt_.default_fn && (py_encoder() || !kCItemsSnapshot))) {
             bool first = true;
             auto next = [&](PyObject** k, PyObject** v) { return dict_next(d, &pos, k, v); };
             return lane([&](auto* unit) { return lane_members<std::remove_pointer_t<decltype(unit)>>(next, &first); }) &&
@@ -736,13 +769,19 @@ private:
         }
         const Py_ssize_t size = PyDict_GET_SIZE(d);
         while (dict_next(d, &pos, &k, &v)) {
-            if (kJson && RJSON_UNLIKELY(PyDict_GET_SIZE(d) != size)) {
+            if (kJson && (kCItemsSnapshot || py_encoder()) && RJSON_UNLIKELY(PyDict_GET_SIZE(d) != size)) {
                 PyErr_SetString(PyExc_RuntimeError, "dictionary changed size during iteration");
                 return false;
             }
             int written = member(k, v, first);
             if (written < 0) return false;
             if (written) first = false;
+        }
+        // A dict iterator checks the size before it reports the end too (default= that
+        // clears the dict raises).
+        if (kJson && (kCItemsSnapshot || py_encoder()) && RJSON_UNLIKELY(PyDict_GET_SIZE(d) != size)) {
+            PyErr_SetString(PyExc_RuntimeError, "dictionary changed size during iteration");
+            return false;
         }
         return close('}');
     }
@@ -861,7 +900,7 @@ private:
             bool known = PyUnicode_Check(k) || PyFloat_Check(k) || PyLong_Check(k) || k == Py_None;
             if (!known) {
                 if (opt_.skipkeys) return 0;
-                if (opt_.pretty) {
+                if (py_encoder()) {
                     Ref cls(PyObject_GetAttrString(k, "__class__"));
                     Ref name(cls ? PyObject_GetAttrString(cls.get(), "__name__") : nullptr);
                     if (name) PyErr_Format(PyExc_TypeError, "keys must be str, int, float, bool or None, not %S", name.get());
