@@ -1,7 +1,12 @@
-"""rjson never attaches a UTF-8 copy to the str objects it serializes (PyUnicode_AsUTF8
-keeps one for the str's whole life; orjson makes one for every non-ASCII str it sees)."""
+"""Memory: rjson never attaches a UTF-8 copy to the str objects it serializes
+(PyUnicode_AsUTF8 keeps one for the str's whole life; orjson makes one for every
+non-ASCII str it sees), and loads' peak is the objects it returns."""
+import gc
+import gzip
 import json
+import pathlib
 import sys
+import tracemalloc
 
 import orjson
 import pytest
@@ -37,3 +42,33 @@ def test_the_check_can_see_a_utf8_copy():
     orjson.dumps([value])
     assert sys.getsizeof(value) > before
     assert json.loads(rjson.dumpb([value])) == [value]
+
+
+CORPUS = pathlib.Path(__file__).resolve().parent.parent / "data" / "corpus"
+
+
+def traced_peak_and_result(loads, data):
+    """(peak, retained) bytes that tracemalloc sees during loads(data)."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        result = loads(data)
+        current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    del result
+    return peak - base, current - base
+
+
+@pytest.mark.parametrize("name", ["twitter", "citm_catalog", "canada", "github_events"])
+@pytest.mark.parametrize("as_bytes", [True, False], ids=["bytes", "str"])
+def test_loads_peak_memory_is_the_result(name, as_bytes):
+    """loads builds the objects in one pass: its peak stays within 10% of the objects it
+    returns, and below orjson's (whose DOM and input copy come first)."""
+    text = gzip.open(CORPUS / f"{name}.json.gz", "rt", encoding="utf-8").read()
+    data = text.encode() if as_bytes else text
+    peak, retained = traced_peak_and_result(rjson.loads, data)
+    orjson_peak, _ = traced_peak_and_result(orjson.loads, data)
+    assert peak <= retained * 1.1 + 64 * 1024, (peak, retained)
+    assert peak < orjson_peak, (peak, orjson_peak)
