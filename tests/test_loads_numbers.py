@@ -5,6 +5,7 @@ start), the exact-double and 64-bit product conversions, and ints around the sma
 import math
 import random
 import struct
+import sys
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -106,3 +107,51 @@ def test_bit_patterns_in_context(b):
 def test_mantissa_exponent(m, e):
     s = str(m)
     check_many([f"{s}e{e}", f"{s[:1]}.{s[1:] or '0'}e{e}", f"-{s[:7]}.{s[7:] or '0'}e{e}", f"0.{s}e{e}"])
+
+
+def test_int_objects_by_digit_count():
+    # Ints are built in place (1 to 3 30-bit digits): around each digit boundary, both
+    # signs, every path that makes them (short, 8-18 digits, 19 digits, at the end of
+    # the input), the object must be int(text)'s: value, size, hash, arithmetic.
+    edges = [2 ** 30, 2 ** 60, 2 ** 63, 2 ** 64, 10 ** 7, 10 ** 18, 10 ** 19]
+    vals = [m + d for m in edges for d in (-2, -1, 0, 1)] + [257, 1000, 999999, 12345678]
+    vals += [-v for v in vals]
+    for doc in ("[" + ", ".join(map(str, vals)) + "]", "[" + ",".join(map(str, vals)) + "]"):
+        for d in (doc, doc.encode()):
+            got = rjson.loads(d)
+            assert got == vals
+            assert [sys.getsizeof(x) for x in got] == [sys.getsizeof(int(str(v))) for v in vals]
+            assert [(x.bit_length(), hash(x), -x, x * 3 + 1, x >> 29, x // 7) for x in got] == \
+                   [(v.bit_length(), hash(v), -v, v * 3 + 1, v >> 29, v // 7) for v in vals]
+    for v in vals:
+        assert_same(str(v))
+        assert_same(str(v).encode())
+
+
+def test_int_allocations_traced():
+    # Ints are set up without PyObject_Init where that only re-records tracemalloc's
+    # traceback: each allocation is still traced, to the caller's line, at its size.
+    import tracemalloc
+    keep = [None] * 4
+
+    def traced(fn, arg, slot):
+        before = tracemalloc.get_traced_memory()[0]
+        keep[slot] = fn(arg)
+        return tracemalloc.get_traced_memory()[0] - before
+
+    for v in (1000, -(2 ** 30), 2 ** 45, -(2 ** 62), 2 ** 64 - 1):
+        doc = "[" + ",".join([str(v)] * 1000) + "]"
+        zeros = "[" + ",".join(["0"] * 1000) + "]"
+        tracemalloc.start()
+        try:
+            one = traced(int, str(v), 0) - traced(int, "0", 1)
+            extra = traced(rjson.loads, doc, 2) - traced(rjson.loads, zeros, 3)
+            snap = tracemalloc.take_snapshot()
+        finally:
+            tracemalloc.stop()
+        # int(text)'s size, or PyLong_FromLong's (rounded up to 8) where that is used;
+        # a few bytes of slack for the interpreter's own bookkeeping.
+        assert one > 0 and 1000 * one - 64 <= extra <= 1000 * -(-one // 8 * 8) + 64, (v, extra, one)
+        here = [s for s in snap.statistics("lineno") if s.traceback[0].filename == __file__]
+        assert sum(s.size for s in here) >= 1000 * one
+        keep[:] = [None] * 4

@@ -208,8 +208,7 @@ private:
                     C next = p[n];  // readable: n < 9
                     if (RJSON_LIKELY(next != '.' && next != 'e' && next != 'E')) {
                         p += n;
-                        long v = static_cast<long>(head);
-                        return PyLong_FromLong(negative ? -v : v);
+                        return new_int<1>(negative, head);
                     }
                     r = p + n;
                     digits = n - negative;
@@ -228,8 +227,7 @@ private:
                     bool more = r && r < end_ && (*r == '.' || *r == 'e' || *r == 'E');
                     if (r && !more && digits <= 18) {
                         p = r;
-                        long long v = negative ? -static_cast<long long>(head) : static_cast<long long>(head);
-                        return PyLong_FromLongLong(v);
+                        return new_int<2>(negative, head);
                     }
                 }
                 if (RJSON_LIKELY(r)) {
