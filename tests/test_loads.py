@@ -561,6 +561,52 @@ def test_list_sizes(n):
     assert got == [[]] + [2.5] * (n - n // 2) + [1] + list(range(50))
 
 
+# Literals are compared a word at a time: every prefix and every one-char change of
+# them, alone (at the end of the input) and followed by more, in bytes and in strs of
+# each kind (wide chars whose low byte is the expected letter included).
+@pytest.mark.parametrize("word", ["true", "false", "null"])
+def test_literal_variants(word):
+    swaps = ["x", "\0", "t", "f", "e", "\u0172", "\u0165", "\U00010072"]
+    variants = [word[:k] for k in range(1, len(word) + 1)] + [word + "e", "talse", "frue", "nulll", "fals", "tru"]
+    for i in range(len(word)):
+        for ch in swaps + [word[i].upper()]:
+            variants.append(word[:i] + ch + word[i + 1:])
+    for v in variants:
+        for doc in (v, f"[{v}]", f"[{v}, 1]", f"[{v},{v}]", f"[1, {v}]", f'{{"a": {v}}}', f"[{v}" + " " * 9 + "]"):
+            assert_same(doc)
+            assert_same(doc.encode())
+            for wide in ("\u20ac", "\U0001f600"):
+                assert_same(f'["{wide}", {doc}]')
+
+
+# Every prefix of a document, as a view of the whole (the bytes past its end would
+# complete a literal, a number or a separator) and in a buffer of exactly its size, with
+# nothing after it: reads past the end show in the results or to ASan (make test-asan).
+@pytest.mark.parametrize("doc", ["[true, false, null]", "[false,true]", "false", "true", "null", "[1, 22, -333]",
+                                 '[1, "a", [], {}, 2.5, false]', '{"a": [true, 12345678901]}', "[0,-0, 7]"])
+def test_prefixes_as_views(doc):
+    import array
+    raw = doc.encode()
+    for k in range(len(raw) + 1):
+        assert_same(raw[:k], rjson_doc=memoryview(raw)[:k])
+        assert_same(raw[:k], rjson_doc=memoryview(array.array("B", raw[:k])))
+
+
+# Array separators: the compact and ", " forms take a fast path, everything else
+# (other whitespace, trailing commas, missing items, the end of the input) the general one.
+@pytest.mark.parametrize("sep", [",", ", ", ",  ", " ,", " , ", ",\n", ",\t", "\n,", ", \n ", ",,", ", ,", " ", ""])
+def test_array_separators(sep):
+    items = ["1", "true", "false", "null", '"s"', "[]", "{}", "-5", "2.5", "[1, 2]", '{"a": 1}']
+    for k in range(1, 4):
+        body = sep.join(items[:k] * 3)
+        for doc in (f"[{body}]", f"[{body}{sep}]", f"[{body}{sep}", f"[{body}", f"[{body}{sep}1]", f"[[{body}]]",
+                    f"[{sep}{body}]", f"[{body}]{sep}"):
+            assert_same(doc)
+            assert_same(doc.encode())
+            assert_same('["\u20ac", ' + doc + "]")
+            assert_same('["\U0001f600", ' + doc + "]")
+
+
 @pytest.mark.parametrize("doc", [
     "[1.5, 2.5", "[1.5, 2.5,", "[1.5, 2.5,]", "[1.5 2.5]", "[1.5, x]", "[1.5, -]", "[-, 1]", "[1.5,, 2]",
     "[[1.5, 2.5], [3.5, 4.5]", "[[1.5, 2.5]] ]", "[[1.5, 2.5],[1.5, 2.5,]]", "[[1.5, -Infinity], [NaN, 1e5]]",
