@@ -346,6 +346,20 @@ def test_key_and_string_lengths(n):
                     assert_same(d.encode())
 
 
+@pytest.mark.parametrize("odd", ["\x7f", "\x80", "\xff", "\u0100", "\u0122", "\u5c22", "\u8022", "\uff5c",
+                                 "\ud800", "\uffff", "\U00010022", "\U0010ffff", "\\n", "\x01", '\\"'])
+def test_keys_narrowed_in_wide_strs(odd):
+    # UCS2/UCS4 strs scan a key's first 16 units and whitespace narrowed to bytes: a unit
+    # whose low byte is '"', '\\' or a control must not stop it, DEL and non-ASCII must
+    # give the key its exact kind, at every offset around the 16 units.
+    for i in range(0, 19):
+        for pad in ("a", "\u20ac", "\U0001f600"):
+            key = "k" * i + odd + "z" * (18 - i)
+            doc = '{"%s": [%s, "%s"],\n        "%s" : 1}' % (key, '"' + pad + '"', key[:i + 1], key[i:])
+            assert_same(doc)
+            assert_same(" " * i + doc + " " * (17 - i))
+
+
 @pytest.mark.parametrize("depth", [10, 500, 990])
 def test_nesting_within_limit(depth):
     assert_same("[" * depth + "]" * depth)

@@ -266,14 +266,14 @@ private:
         const C* s = p + 1;
         uint32_t seen;
         const C* cur;
-        // In UCS2 strs only keys (short, ASCII) are scanned inline, and nothing in UCS4
-        // strs (8 units): values, often long or non-ASCII there, paid for the inline
-        // scan and the kernel both (str_cjk, twitter as str: +10-17%).
-        constexpr ptrdiff_t kInlineUnits = 32 / sizeof(C);
-        if (sizeof(C) == 4 || (sizeof(C) == 2 && !kKey)) {
+        // In UCS2 and UCS4 strs only keys (short, ASCII) are scanned inline: values,
+        // often long or non-ASCII there, paid for the inline scan and the kernel both
+        // (str_cjk, twitter as str: +10-17%).
+        constexpr ptrdiff_t kInlineUnits = simd::kHeadUnits<C>;
+        if (sizeof(C) == 4 || (sizeof(C) > 1 && !kKey)) {
             cur = s + scan_string(s, static_cast<size_t>(end_ - s), &seen);
         } else if (RJSON_LIKELY(end_ - s >= kInlineUnits)) {
-            unsigned k = simd::scan_string32(s, &seen);
+            unsigned k = simd::scan_string_head(s, &seen);
             cur = s + k;
             if (RJSON_UNLIKELY(k == kInlineUnits)) {
                 uint32_t more;
@@ -281,7 +281,7 @@ private:
                 seen |= more;
             }
         } else {
-            // The document's last 32 bytes (all of a tiny one): unit by unit.
+            // The document's last units (all of a tiny one): one by one.
             seen = 0;
             for (cur = s; cur < end_ && *cur >= 0x20 && *cur != '"' && *cur != '\\'; ++cur) seen |= *cur;
         }
