@@ -260,9 +260,10 @@ private:
     }
 
     // A string starting at the quote at p; p moves past the closing quote. The common
-    // case (no escape, no control char) is one scan and one copy into the new str.
+    // case (no escape, no control char) is one scan and one copy into the new str. A key
+    // sets *slot to the key cache slot that holds it (nullptr if none does).
     template <bool kKey>
-    RJSON_INLINE PyObject* parse_string(const C*& p) {
+    RJSON_INLINE PyObject* parse_string(const C*& p, KeyCache::Slot** slot = nullptr) {
         const C* s = p + 1;
         uint32_t seen;
         const C* cur;
@@ -293,7 +294,7 @@ private:
             if (RJSON_UNLIKELY(seen >= 0x80)) return str_from_utf8(s, cur, end_);
         }
         if constexpr (kKey) {
-            if (seen < 0x80 && n <= KeyCache::kMaxLen) return key_cache.get(s, n, end_);
+            if (seen < 0x80 && n <= KeyCache::kMaxLen) return key_cache.get(s, n, end_, slot);
         }
         return make_str(s, n, seen);
     }
@@ -689,17 +690,33 @@ private:
         if (q < end_ && *q == '}') {
             ++q;
         } else {
+            // Where the guess for the next key is kept (see KeyCache::take_if_next); an
+            // uncached key leaves its successor's guess in `none`.
+            KeyCache::Slot** guess = key_cache.first_guess(depth_);
+            KeyCache::Slot* none = nullptr;
             for (;;) {
                 if (RJSON_UNLIKELY(q == end_ || *q != '"')) {
                     error("Expecting property name enclosed in double quotes", q);
                     goto fail;
                 }
-                PyObject* k = parse_string<true>(q);
-                if (RJSON_UNLIKELY(!k) || RJSON_UNLIKELY(!stack_.push(k))) goto fail;
-                // Keys from the key cache come hashed; the others are hashed here, so that
-                // building the dict has nothing left that could fail.
-                if (RJSON_UNLIKELY(reinterpret_cast<PyASCIIObject*>(k)->hash == -1) && PyObject_Hash(k) == -1)
-                    goto fail;
+                PyObject* k = KeyCache::take_if_next(*guess, q + 1, end_);
+                if (RJSON_LIKELY(k)) {
+                    q += (*guess)->len + 2;
+                    guess = KeyCache::next_guess(*guess);
+                } else {
+                    KeyCache::Slot* slot = nullptr;
+                    k = parse_string<true>(q, &slot);
+                    if (RJSON_UNLIKELY(!k)) goto fail;
+                    *guess = slot;
+                    guess = slot ? KeyCache::next_guess(slot) : &none;
+                    // Keys from the key cache come hashed; the others are hashed here, so
+                    // that building the dict has nothing left that could fail.
+                    if (RJSON_UNLIKELY(reinterpret_cast<PyASCIIObject*>(k)->hash == -1) && PyObject_Hash(k) == -1) {
+                        Py_DECREF(k);
+                        goto fail;
+                    }
+                }
+                if (RJSON_UNLIKELY(!stack_.push(k))) goto fail;
                 q = skip_ws(q);
                 if (RJSON_UNLIKELY(q == end_ || *q != ':')) {
                     error("Expecting ':' delimiter", q);
