@@ -400,6 +400,17 @@ def test_keys_guessed_in_shifting_orders():
             assert_same(doc + "\U0001f600")
 
 
+@pytest.mark.parametrize("n", range(0, 41))
+def test_narrow_strs_from_wide_docs(n):
+    # A UCS2 or UCS4 document's strs of a narrower kind are copied unit by unit, 8 or
+    # 16 at a time: every length, with 0x80..0xFF (the signed packs' edge) anywhere.
+    for body in ("a" * n, ("\xe9\x80\xffz" * n)[:n], "a" * (n - 1) + "\xff" if n else ""):
+        for wide in ("\u20ac", "\U0001f600", "\u0100"):
+            doc = json.dumps({body: [body, wide], "k": body}, ensure_ascii=False)
+            assert_same(doc)
+            assert_same(doc.encode())
+
+
 @pytest.mark.parametrize("depth", [10, 500, 990])
 def test_nesting_within_limit(depth):
     assert_same("[" * depth + "]" * depth)

@@ -136,6 +136,14 @@ private:
         return simd::skip_ws_run(p, end_);
     }
 
+    // Whitespace after a ':' or ',': the one space json.dumps writes there is taken
+    // before the general skip (which a newline and indentation still go to).
+    RJSON_INLINE const C* skip_ws_after_separator(const C* p) const {
+        if (RJSON_LIKELY(p < end_) && *p == ' ') ++p;
+        if (RJSON_LIKELY(p < end_) && !is_ws(*p)) return p;
+        return simd::skip_ws_run(p, end_);
+    }
+
     RJSON_NOINLINE PyObject* error(const char* msg, const C* at) {
         if constexpr (!kUtf8) raise_decode_error(msg, doc_, at - begin_);
         return nullptr;
@@ -717,18 +725,24 @@ private:
                     }
                 }
                 if (RJSON_UNLIKELY(!stack_.push(k))) goto fail;
-                q = skip_ws(q);
-                if (RJSON_UNLIKELY(q == end_ || *q != ':')) {
-                    error("Expecting ':' delimiter", q);
-                    goto fail;
+                // json.dumps writes ": " and ", " (or ":" and ","; indentation after the
+                // comma): those are tested as they come, anything else takes skip_ws.
+                if (RJSON_LIKELY(q < end_ && *q == ':')) {
+                    q = skip_ws_after_separator(q + 1);
+                } else {
+                    q = skip_ws(q);
+                    if (RJSON_UNLIKELY(q == end_ || *q != ':')) {
+                        error("Expecting ':' delimiter", q);
+                        goto fail;
+                    }
+                    q = skip_ws(q + 1);
                 }
-                q = skip_ws(q + 1);
                 PyObject* v = parse_value(q);
                 if (RJSON_UNLIKELY(!v) || RJSON_UNLIKELY(!stack_.push(v))) goto fail;
-                q = skip_ws(q);
+                if (RJSON_UNLIKELY(q == end_ || (*q != ',' && *q != '}'))) q = skip_ws(q);
                 if (q < end_ && *q == ',') {
                     const C* comma = q;
-                    q = skip_ws(q + 1);
+                    q = skip_ws_after_separator(q + 1);
                     if constexpr (kTrailingCommaErrors) {
                         if (RJSON_UNLIKELY(q < end_ && *q == '}')) {
                             error("Illegal trailing comma before end of object", comma);

@@ -70,6 +70,37 @@ inline __m128i load16_as_bytes(const C* p) {
 }
 #endif
 
+// Copies the n units at s (each below 0x100) to d as bytes, reading and writing only
+// [0, n): a UCS2 or UCS4 document's ASCII strings are most of its strs.
+template <class C>
+inline void narrow_to_bytes(uint8_t* d, const C* s, size_t n) {
+    static_assert(sizeof(C) > 1);
+#if defined(__SSE2__)
+    if (n >= 16) {
+        // Unsigned packs (after a signed one from 32 bits, exact below 0x8000) keep
+        // 0x80..0xFF, which load16_as_bytes would not.
+        auto narrow16 = [](const C* p) {
+            auto* v = reinterpret_cast<const __m128i*>(p);
+            if constexpr (sizeof(C) == 2) return _mm_packus_epi16(_mm_loadu_si128(v), _mm_loadu_si128(v + 1));
+            else
+                return _mm_packus_epi16(_mm_packs_epi32(_mm_loadu_si128(v), _mm_loadu_si128(v + 1)),
+                                        _mm_packs_epi32(_mm_loadu_si128(v + 2), _mm_loadu_si128(v + 3)));
+        };
+        // Whole blocks, then the last 16 units again, overlapping.
+        for (size_t i = 0; i + 16 <= n; i += 16) _mm_storeu_si128(reinterpret_cast<__m128i*>(d + i), narrow16(s + i));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(d + n - 16), narrow16(s + n - 16));
+        return;
+    }
+#endif
+    if (n >= 8) {
+        uint64_t a = load8_as_bytes(s), b = load8_as_bytes(s + n - 8);
+        std::memcpy(d, &a, 8);
+        std::memcpy(d + n - 8, &b, 8);
+        return;
+    }
+    for (size_t i = 0; i < n; ++i) d[i] = static_cast<uint8_t>(s[i]);
+}
+
 // The first non-whitespace unit in [p, end), or end. Indentation comes in runs of
 // dozens of spaces in pretty-printed documents: 16 units at a time (narrowed to bytes
 // in a UCS2 str: citm_catalog as str -9% instructions), but 4 in a UCS4 str, where 16
