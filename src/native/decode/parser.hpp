@@ -137,6 +137,14 @@ private:
         return simd::skip_ws_run(p, end_);
     }
 
+    // Whitespace after a ':' or ',': the one space json.dumps writes there is taken
+    // before the general skip (which a newline and indentation still go to).
+    RJSON_INLINE const C* skip_ws_after_separator(const C* p) const {
+        if (RJSON_LIKELY(p < end_) && *p == ' ') ++p;
+        if (RJSON_LIKELY(p < end_) && !is_ws(*p)) return p;
+        return simd::skip_ws_run(p, end_);
+    }
+
     RJSON_NOINLINE PyObject* error(const char* msg, const C* at) {
         if constexpr (!kUtf8) raise_decode_error(msg, doc_, at - begin_);
         return nullptr;
@@ -307,20 +315,22 @@ private:
     }
 
     // A string starting at the quote at p; p moves past the closing quote. The common
-    // case (no escape, no control char) is one scan and one copy into the new str.
+    // case (no escape, no control char) is one scan and one copy into the new str. A key
+    // sets *slot to the key cache slot that holds it (nullptr if none does).
     template <bool kKey>
-    RJSON_INLINE PyObject* parse_string(const C*& p) {
+    RJSON_INLINE PyObject* parse_string(const C*& p, KeyCache::Slot** slot = nullptr) {
         const C* s = p + 1;
         uint32_t seen;
         const C* cur;
         // In UCS2 strs only keys (short, ASCII) are scanned inline, and nothing in UCS4
-        // strs (8 units): values, often long or non-ASCII there, paid for the inline
-        // scan and the kernel both (str_cjk, twitter as str: +10-17%).
-        constexpr ptrdiff_t kInlineUnits = 32 / sizeof(C);
-        if (sizeof(C) == 4 || (sizeof(C) == 2 && !kKey)) {
+        // strs: values, often long or non-ASCII there, paid for the inline scan and the
+        // kernel both (str_cjk, twitter as str: +10-17%), and UCS4 keys timed 2-3% slower
+        // inline (twitter as str) for 7% fewer instructions.
+        constexpr ptrdiff_t kInlineUnits = simd::kHeadUnits<C>;
+        if (sizeof(C) == 4 || (sizeof(C) > 1 && !kKey)) {
             cur = s + scan_string(s, static_cast<size_t>(end_ - s), &seen);
         } else if (RJSON_LIKELY(end_ - s >= kInlineUnits)) {
-            unsigned k = simd::scan_string32(s, &seen);
+            unsigned k = simd::scan_string_head(s, &seen);
             cur = s + k;
             if (RJSON_UNLIKELY(k == kInlineUnits)) {
                 uint32_t more;
@@ -328,7 +338,7 @@ private:
                 seen |= more;
             }
         } else {
-            // The document's last 32 bytes (all of a tiny one): unit by unit.
+            // The document's last units (all of a tiny one): one by one.
             seen = 0;
             for (cur = s; cur < end_ && *cur >= 0x20 && *cur != '"' && *cur != '\\'; ++cur) seen |= *cur;
         }
@@ -339,7 +349,7 @@ private:
             if (RJSON_UNLIKELY(seen >= 0x80)) return str_from_utf8(s, cur, end_);
         }
         if constexpr (kKey) {
-            if (seen < 0x80 && n <= KeyCache::kMaxLen) return key_cache.get(s, n, end_);
+            if (seen < 0x80 && n <= KeyCache::kMaxLen) return key_cache.get(s, n, end_, slot);
         }
         return make_str(s, n, seen);
     }
@@ -735,25 +745,51 @@ private:
         if (q < end_ && *q == '}') {
             ++q;
         } else {
+            // Where the guess for the next key is kept (see KeyCache::take_if_next); an
+            // uncached key leaves its successor's guess in `none`.
+            KeyCache::Slot** guess = key_cache.first_guess(depth_);
+            KeyCache::Slot* none = nullptr;
             for (;;) {
                 if (RJSON_UNLIKELY(q == end_ || *q != '"')) {
                     error("Expecting property name enclosed in double quotes", q);
                     goto fail;
                 }
-                PyObject* k = parse_string<true>(q);
-                if (RJSON_UNLIKELY(!k) || RJSON_UNLIKELY(!stack_.push(k))) goto fail;
-                q = skip_ws(q);
-                if (RJSON_UNLIKELY(q == end_ || *q != ':')) {
-                    error("Expecting ':' delimiter", q);
-                    goto fail;
+                PyObject* k = KeyCache::take_if_next(*guess, q + 1, end_);
+                if (RJSON_LIKELY(k)) {
+                    q += (*guess)->len + 2;
+                    guess = KeyCache::next_guess(*guess);
+                } else {
+                    KeyCache::Slot* slot = nullptr;
+                    k = parse_string<true>(q, &slot);
+                    if (RJSON_UNLIKELY(!k)) goto fail;
+                    *guess = slot;
+                    guess = slot ? KeyCache::next_guess(slot) : &none;
+                    // Keys from the key cache come hashed; the others are hashed here, so
+                    // that building the dict has nothing left that could fail.
+                    if (RJSON_UNLIKELY(reinterpret_cast<PyASCIIObject*>(k)->hash == -1) && PyObject_Hash(k) == -1) {
+                        Py_DECREF(k);
+                        goto fail;
+                    }
                 }
-                q = skip_ws(q + 1);
+                if (RJSON_UNLIKELY(!stack_.push(k))) goto fail;
+                // json.dumps writes ": " and ", " (or ":" and ","; indentation after the
+                // comma): those are tested as they come, anything else takes skip_ws.
+                if (RJSON_LIKELY(q < end_ && *q == ':')) {
+                    q = skip_ws_after_separator(q + 1);
+                } else {
+                    q = skip_ws(q);
+                    if (RJSON_UNLIKELY(q == end_ || *q != ':')) {
+                        error("Expecting ':' delimiter", q);
+                        goto fail;
+                    }
+                    q = skip_ws(q + 1);
+                }
                 PyObject* v = parse_value(q);
                 if (RJSON_UNLIKELY(!v) || RJSON_UNLIKELY(!stack_.push(v))) goto fail;
-                q = skip_ws(q);
+                if (RJSON_UNLIKELY(q == end_ || (*q != ',' && *q != '}'))) q = skip_ws(q);
                 if (q < end_ && *q == ',') {
                     const C* comma = q;
-                    q = skip_ws(q + 1);
+                    q = skip_ws_after_separator(q + 1);
                     if constexpr (kTrailingCommaErrors) {
                         if (RJSON_UNLIKELY(q < end_ && *q == '}')) {
                             error("Illegal trailing comma before end of object", comma);

@@ -23,7 +23,7 @@ PyObject* make_str(const C* s, size_t n, uint32_t seen) {
         case PyUnicode_1BYTE_KIND: {
             Py_UCS1* d = PyUnicode_1BYTE_DATA(str);
             if constexpr (sizeof(C) == 1) std::memcpy(d, s, n);
-            else for (size_t i = 0; i < n; ++i) d[i] = static_cast<Py_UCS1>(s[i]);
+            else simd::narrow_to_bytes(d, s, n);
             break;
         }
         case PyUnicode_2BYTE_KIND: {
