@@ -128,3 +128,35 @@ def test_wide_runs_broken_at_every_char(width, n):
 def test_wide_runs_mixed(body):
     for doc in wide_docs(body):
         assert_same(doc)
+
+
+# The escape loop decodes each step without a branch on its kind: a plain unit, a
+# two-char escape, or \u00XX (its last two digits through a table, any digit there
+# and the two zeros before them checked as one). Every hex digit and its neighbours in
+# ASCII at each of the four places, in every str kind and after plain runs around the
+# loop's hand-over to the vector scan (8 units).
+HEX_NEAR = "0123456789abcdefABCDEF/:@G`g \x7fé中"
+
+
+@pytest.mark.parametrize("place", range(4))
+def test_unicode_escape_digits(place):
+    for ch in HEX_NEAR:
+        digits = ["0", "0", "4", "1"]
+        digits[place] = ch
+        esc = "\\u" + "".join(digits)
+        for lead in ("", "a", "\\n", "ab\\t"):
+            for wide in ("", "中", "😀"):
+                check_all_inputs(f'["{lead}{esc}{esc}x\\n{esc}", "{wide}"]')
+
+
+@pytest.mark.parametrize("run", [0, 1, 6, 7, 8, 9, 15, 16, 17])
+def test_escape_runs_between_plain(run):
+    escapes = ["\\n", "\\\\", '\\"', "\\/", "\\b", "\\f", "\\r", "\\t", "\\u0000", "\\u001f", "\\u007F", "\\u00ff",
+               "\\u00Ff", "\\u0100", "\\uffff", "\\ud83d\\ude00", "\\ud800", "\\u", "\\x", "\\U0041", "\\u00", "\x01",
+               "é", "\x7f"]
+    for esc in escapes:
+        for c in ("a", "é", "\x7f", '"'):
+            body = esc + c * run + esc + esc + "b" * run
+            for wide in ("", "中", "😀"):
+                check_all_inputs(f'["{body}", "{wide}"]')
+                check_all_inputs(f'"{body}{wide}"')

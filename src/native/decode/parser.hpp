@@ -309,13 +309,32 @@ private:
         return true;
     }
 
+    // A unit that stands for itself in a narrow scratch buffer, or -1 (a quote, control,
+    // backslash, or a unit the buffer's byte cannot hold: non-ASCII in UTF-8 input).
+    static RJSON_INLINE int32_t plain_unit(C c) {
+        constexpr uint32_t kLimit = kUtf8 ? 0x80 : 0x100;
+        if constexpr (sizeof(C) == 1) {
+            return kPlainByte<kLimit>[c];
+        } else {
+            bool ok = (static_cast<uint32_t>(c) - 0x20u < kLimit - 0x20u) & (c != '"') & (c != '\\');
+            return pick(ok, static_cast<int32_t>(c), -1);
+        }
+    }
+
+    // Whether the two units at h are '0' (one compare for bytes).
+    static RJSON_INLINE bool zeros2(const C* h) {
+        if constexpr (sizeof(C) == 1) {
+            uint16_t w;
+            std::memcpy(&w, h, 2);
+            return w == 0x3030;
+        } else {
+            return (h[0] == '0') & (h[1] == '0');
+        }
+    }
+
     // The 4 hex digits at h as a code unit, or a negative number.
     static int32_t hex4(const C* h) {
-        auto digit = [](C c) -> int32_t {
-            if constexpr (sizeof(C) == 1) return kHexDigit256[c];  // no test on the unit
-            else return c < 0x80 ? kHexDigit[c] : -1;
-        };
-        int32_t a = digit(h[0]), b = digit(h[1]), c = digit(h[2]), d = digit(h[3]);
+        int32_t a = hex_digit(h[0]), b = hex_digit(h[1]), c = hex_digit(h[2]), d = hex_digit(h[3]);
         if ((a | b | c | d) < 0) return -1;
         return (a << 12) | (b << 8) | (c << 4) | d;
     }
@@ -352,33 +371,29 @@ private:
                 size_t room = scratch_.room();
                 const C* limit = cur + (avail < room ? avail : room);
                 uint8_t* d = scratch_.end8();
+                int32_t budget = static_cast<int32_t>(kScalarRun - 2 - plain);
                 uint8_t* const d0 = d;
                 while (cur < limit) {
-                    uint32_t c = *cur;
-                    if (c == '\\') {
-                        uint32_t e = cur[1];
-                        if (e != 'u') {
-                            uint8_t x = e < 0x80 ? kEscaped[e] : 0;
-                            if (RJSON_UNLIKELY(!x)) break;
-                            *d++ = x;
-                            cur += 2;
-                        } else {
-                            int32_t v = hex4(cur + 2);
-                            if (RJSON_UNLIKELY(static_cast<uint32_t>(v) >= 0x100)) break;  // invalid too (< 0)
-                            *d++ = static_cast<uint8_t>(v);
-                            cps |= static_cast<uint32_t>(v);
-                            cur += 6;
-                        }
-                        plain = 0;
-                        continue;
-                    }
-                    // Plain units until a run is long enough for the vector scan.
-                    if (c == '"' || c < 0x20 || c >= (kUtf8 ? 0x80u : 0x100u) || plain + 1 >= kScalarRun) break;
-                    ++plain;
-                    *d++ = static_cast<uint8_t>(c);
-                    cps |= c;
-                    ++cur;
+                    // Each step decodes a plain unit, a two-char escape or a \u00XX with
+                    // no branch on which it is (escape-dense text mixes them at random):
+                    // all three values are read, one is picked, and a negative value
+                    // (anything this loop leaves to the general step) ends it.
+                    uint32_t c = cur[0], e = cur[1];
+                    bool bs = c == '\\', u = e == 'u';
+                    int32_t hex = hex_digit(cur[4]) * 16 | hex_digit(cur[5]);  // bad digit: < 0
+                    hex = pick(zeros2(cur + 2), hex, -1);                      // else wider than a byte
+                    int32_t v = pick(u, hex, static_cast<int32_t>(kEscapedOr1[unit_index(e)]));
+                    // Plain units until a run is long enough for the vector scan: budget
+                    // goes negative at the kScalarRun-th.
+                    v = pick(bs, v, plain_unit(c) | (budget >> 31));
+                    if (RJSON_UNLIKELY(v < 0)) break;
+                    *d++ = static_cast<uint8_t>(v);
+                    cps |= static_cast<uint32_t>(v);
+                    uint32_t bu = bs & u;
+                    cur += 1 + bs + 4 * bu;
+                    budget = pick(bs, int32_t{kScalarRun - 2}, budget - 1);
                 }
+                plain = static_cast<unsigned>(kScalarRun - 2 - budget);
                 scratch_.resize(scratch_.size() + static_cast<size_t>(d - d0));
             }
             if (RJSON_UNLIKELY(cur == end_)) return error("Unterminated string starting at", quote);
