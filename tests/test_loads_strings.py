@@ -160,3 +160,13 @@ def test_escape_runs_between_plain(run):
             for wide in ("", "中", "😀"):
                 check_all_inputs(f'["{body}", "{wide}"]')
                 check_all_inputs(f'"{body}{wide}"')
+
+
+@pytest.mark.parametrize("wide", ["", "é", "中", "😀"])
+def test_scan_stop_at_every_offset(wide):
+    # The scan kernel reads one vector, then four at a time, then one at a time: a stop
+    # (and the widest char, which decides the str's kind) at every offset across them.
+    for n in range(0, 700, 3):
+        for tail in ("\\n", '"'):
+            check_all_inputs('["' + "a" * n + wide + tail + "b" * 20 + '"]')
+            check_all_inputs('["' + wide + "a" * n + tail + '"]')
