@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import rjson
 from _compare import assert_same
 
 # Pieces that make a stop or change the kind: escapes (short, \u, surrogate pairs and lone
@@ -160,6 +161,33 @@ def test_escape_runs_between_plain(run):
             for wide in ("", "中", "😀"):
                 check_all_inputs(f'["{body}", "{wide}"]')
                 check_all_inputs(f'"{body}{wide}"')
+
+
+# Past 64 Ki chars an ASCII string is finished in one pass into a str of a guessed
+# length (8x the chars so far, grown 8x, shrunk at the end); anything else hands the
+# string back to the two-pass decoder where it stopped. Each case puts its piece in the
+# one-pass stretch, and strings that outgrow the first guess.
+LONG_LINE = "x" * 1000 + "\\n"
+
+
+@pytest.mark.parametrize("piece", ["", "\\n", "\\u0041", "\\u00e9", "\\u4e2d", "\\ud83d\\ude00", "\\ud800", "é", "中",
+                                   "😀", "\x7f", "\x01", "\\q", "\\u12x4"])
+@pytest.mark.parametrize("lines", [70, 200])
+def test_long_ascii_strings(piece, lines):
+    body = LONG_LINE * lines + piece + LONG_LINE * 3
+    check_all_inputs(f'["{body}", 1]')
+    check_all_inputs(f'"{body}"')
+    check_all_inputs(f'["{body}')  # unterminated
+    check_all_inputs(f'["{body}", "{"y" * 70000}\\n{body}"]')
+
+
+@pytest.mark.parametrize("at", [65536 - 1, 65536, 65537, 520_000, 530_000])
+def test_long_ascii_string_growing(at):
+    # One run of 64 Ki chars, then short lines past the 8x guess (the str is grown).
+    body = "a" * at + "\\t" + ("b" * 3000 + "\\\\") * 200
+    doc = f'["{body}", "tail"]'
+    check_all_inputs(doc)
+    assert rjson.loads(doc)[0] == json.loads(doc)[0]
 
 
 @pytest.mark.parametrize("wide", ["", "é", "中", "😀"])

@@ -87,19 +87,6 @@ RJSON_INLINE uint32_t unit_index(C c) {
 template <class C>
 RJSON_INLINE int32_t hex_digit(C c) { return kHexDigit256[unit_index(c)]; }
 
-// cond ? a : b as a conditional move, for choices that follow the data (escape-dense
-// text mixes plain chars and escapes at random), where a branch would mispredict: GCC
-// makes most such ternaries branches. T: a 32- or 64-bit integer.
-template <class T>
-RJSON_INLINE T pick(bool cond, T a, T b) {
-#if defined(__x86_64__) && defined(__GNUC__)
-    __asm__("testb %1, %1\n\tcmovnz %2, %0" : "+r"(b) : "q"(cond), "rm"(a) : "cc");
-    return b;
-#else
-    return cond ? a : b;
-#endif
-}
-
 // A growable buffer for strings that need decoding (escapes, UTF-8 with escapes). It
 // holds bytes while every char is below 0x100, the usual case (ASCII text with a few
 // \n), so plain runs are memcpy'd and the str is filled by one memcpy; the first wider
