@@ -75,6 +75,12 @@ size_t widen_plain(To* dst, const From* src, size_t n) {
     }
 }
 
+// How far ahead a long string's scan asks for the input: its first read is usually of
+// memory no cache holds yet (a fresh document), and the hardware's stream prefetchers
+// stop at each 4 KiB page (text_ascii, fresh inputs: 29 -> 22.5 us; 1 and 2 KiB ahead:
+// 23.5 and 25.8 us).
+inline constexpr size_t kScanPrefetch = 4096;
+
 template <class Ops, class C>
 size_t scan_string(const C* src, size_t n, uint32_t* seen) {
     constexpr size_t kLanes = Ops::kBytes / sizeof(C);
@@ -90,6 +96,7 @@ size_t scan_string(const C* src, size_t n, uint32_t* seen) {
         if ((m = Ops::template stops<C>(v))) goto found;
         acc = v;
         for (i = kLanes; i + 4 * kLanes <= n; i += 4 * kLanes) {
+            __builtin_prefetch(reinterpret_cast<const char*>(src + i) + kScanPrefetch);
             auto a = Ops::load(src + i), b = Ops::load(src + i + kLanes);
             auto c = Ops::load(src + i + 2 * kLanes), d = Ops::load(src + i + 3 * kLanes);
             if (Ops::template stops<C>(a) | Ops::template stops<C>(b) | Ops::template stops<C>(c) |
