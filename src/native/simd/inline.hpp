@@ -13,6 +13,20 @@
 
 namespace rjson::simd {
 
+// cond ? a : b as a conditional move, for choices that follow the data (escape-dense
+// text mixes plain chars and escapes at random; floats of every shape), where a branch
+// would mispredict: GCC makes most such ternaries branches. T: a 32- or 64-bit integer
+// or a pointer.
+template <class T>
+[[gnu::always_inline]] inline T pick(bool cond, T a, T b) {
+#if defined(__x86_64__) && defined(__GNUC__)
+    __asm__("testb %1, %1\n\tcmovnz %2, %0" : "+r"(b) : "q"(cond), "rm"(a) : "cc");
+    return b;
+#else
+    return cond ? a : b;
+#endif
+}
+
 template <class C>
 inline bool is_json_ws(C c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
