@@ -702,3 +702,19 @@ def test_large_outputs_finished_both_ways(text):
             for kw in ({}, {"ensure_ascii": False, "separators": (",", ":")}):
                 assert rjson.dumps(obj, **kw) == json.dumps(obj, **kw)
             assert rjson.dumpb(obj) == json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+@pytest.mark.parametrize("wide", ["\xe9", "\u4e2d", "\U0001f600"], ids=repr)
+def test_widening_inside_nested_containers(wide):
+    """A wider char deep in nested containers widens the str being written midway: the
+    inner containers finish at the new width, then each outer one."""
+    for depth in range(1, 7):
+        for pos in range(3):
+            leaf = ["a", "b", "c"]
+            leaf[pos] = wide
+            obj = leaf
+            for i in range(depth):
+                obj = {"k": obj, "after": [i, "x"]} if i % 2 else [obj, {"after": i}, ("t", [])]
+            for kw in ({"ensure_ascii": False}, {"ensure_ascii": False, "separators": (",", ":")},
+                       {"ensure_ascii": False, "check_circular": False}):
+                assert_same([obj, obj], **kw)
