@@ -626,6 +626,27 @@ def test_list_sizes(n):
     assert got == [[]] + [2.5] * (n - n // 2) + [1] + list(range(50))
 
 
+# Lists whose items are all of the value stack's (top-level arrays, arrays first in
+# one) or sit above others', around the stack's inline capacity, nested every way.
+@pytest.mark.parametrize("n", [1, 128, 129, 130, 300])
+def test_list_blocks(n):
+    run = ", ".join(str(i * 1000) for i in range(n))
+    docs = [f"[[{run}], 1]", f"[[[{run}]]]", f"[1, [{run}], [{run}]]", f"[[{run}], [{run}, [{run}]]]",
+            f'{{"a": [{run}], "b": [[{run}], 2]}}', f"[[{run}], {run}]", f"[{run}, [{run}]]"]
+    for doc in docs:
+        assert_same(doc)
+        assert_same(doc.encode())
+    # The lists own their blocks: grown, shrunk and freed like any other.
+    got, want = rjson.loads(f"[[{run}], [{run}]]"), json.loads(f"[[{run}], [{run}]]")
+    for outer in (got, want):
+        for lst in outer + [outer]:
+            lst.append(7)
+            lst.extend(range(300))
+            del lst[: len(lst) // 3]
+            lst.insert(0, None)
+    assert got == want
+
+
 # Literals are compared a word at a time: every prefix and every one-char change of
 # them, alone (at the end of the input) and followed by more, in bytes and in strs of
 # each kind (wide chars whose low byte is the expected letter included).

@@ -44,6 +44,22 @@ struct Constants {
 extern Constants constants;
 extern KeyCache key_cache;
 
+// The kind of value each char can start (kOther: none, an error).
+enum class ValueClass : uint8_t { kOther, kNumber, kString, kObject, kArray, kBool, kNull, kNaN, kInfinity };
+inline constexpr auto kValueClass = [] {
+    struct { ValueClass v[256] = {}; constexpr ValueClass operator[](uint32_t i) const { return v[i]; } } t;
+    for (int c = '0'; c <= '9'; ++c) t.v[c] = ValueClass::kNumber;
+    t.v['-'] = ValueClass::kNumber;
+    t.v['"'] = ValueClass::kString;
+    t.v['{'] = ValueClass::kObject;
+    t.v['['] = ValueClass::kArray;
+    t.v['t'] = t.v['f'] = ValueClass::kBool;
+    t.v['n'] = ValueClass::kNull;
+    t.v['N'] = ValueClass::kNaN;
+    t.v['I'] = ValueClass::kInfinity;
+    return t;
+}();
+
 // Containers deeper than this raise RecursionError whatever the recursion limit, so that
 // no document can exhaust the C stack (each level takes one parse_array/parse_object
 // frame, about a hundred bytes).
@@ -157,8 +173,8 @@ private:
         return true;
     }
 
-    // Makes the compiler forget what it knows of x's value, so that switch cases sharing
-    // code share one copy of it and selects by masks stay branch-free.
+    // Makes the compiler forget what it knows of x's value, so that selects by masks
+    // stay branch-free.
     template <class T>
     static RJSON_INLINE void forget_value(T& x) { asm("" : "+r"(x)); }
 
@@ -195,24 +211,22 @@ private:
         return v;
     }
 
-    // A value starting at p (whitespace already skipped); p moves past it.
+    // A value starting at p (whitespace already skipped); p moves past it. The switch
+    // is on the first char's class: one table load and one jump, with no range tests,
+    // and a number's sign and digits, or true and false, are one target. (On the char
+    // itself, the compiler made a copy of the number path for '-' and one for digits,
+    // and random signs mispredicted which half the time.)
     RJSON_INLINE PyObject* parse_value(const C*& p) {
         if (RJSON_UNLIKELY(p == end_)) return error("Expecting value", p);
-        // Switched on a copy the compiler cannot relate to *p: knowing *p in each case,
-        // it made one copy of the number path for '-' and one for digits (and would
-        // for true and false), whose jumps random signs mispredicted half the time
-        // (ints_small, ints_64: -10% time).
         C c = *p;
-        forget_value(c);
-        switch (c) {
-            case '"': return parse_string<false>(p);
-            case '{': return parse_object(p);
-            case '[': return parse_array(p);
-            case 'n':
+        switch (sizeof(C) == 1 || c < 0x80 ? kValueClass[c] : ValueClass::kOther) {
+            case ValueClass::kString: return parse_string<false>(p);
+            case ValueClass::kObject: return parse_object(p);
+            case ValueClass::kArray: return parse_array(p);
+            case ValueClass::kNull:
                 if (RJSON_LIKELY(end_ - p >= 4) && load4(p) == word4("null")) { p += 4; Py_RETURN_NONE; }
                 return error("Expecting value", p);
-            case 't':
-            case 'f':
+            case ValueClass::kBool:
                 if (RJSON_LIKELY(end_ - p >= 5)) {
                     if (PyObject* v = boolean(p, c); RJSON_LIKELY(v)) return v;
                 } else if (c == 't' ? literal(p, "true", 4) : literal(p, "false", 5)) {
@@ -222,19 +236,18 @@ private:
                     return v;
                 }
                 return error("Expecting value", p);
-            case 'N':
+            case ValueClass::kNaN:
                 if (literal(p, "NaN", 3)) return constant(p, 3, constants.nan);
                 return error("Expecting value", p);
-            case 'I':
+            case ValueClass::kInfinity:
                 if (literal(p, "Infinity", 8)) return constant(p, 8, constants.pos_inf);
                 return error("Expecting value", p);
-            case '-':  // a number, or -Infinity (parse_number's error path checks for it)
-            case '0': case '1': case '2': case '3': case '4':
-            case '5': case '6': case '7': case '8': case '9':
+            case ValueClass::kNumber:  // a number, or -Infinity (parse_number's error path checks for it)
                 return parse_number(p);
-            default:
+            case ValueClass::kOther:
                 return error("Expecting value", p);
         }
+        __builtin_unreachable();
     }
 
     PyObject* constant(const C*& p, size_t n, PyObject* value) {
@@ -786,6 +799,15 @@ private:
         for (;;) {
             PyObject* v = parse_value(q);
             if (RJSON_UNLIKELY(!v) || RJSON_UNLIKELY(!stack_.push(v))) goto fail;
+            // The separators of compact documents and of json.dumps' (", ") with one
+            // bounds check; anything else goes the general way.
+            if (RJSON_LIKELY(end_ - q >= 3) && *q == ',') {
+                const C* next = q + 1 + (q[1] == ' ');
+                if (RJSON_LIKELY(*next > ' ') && (!kTrailingCommaErrors || RJSON_LIKELY(*next != ']'))) {
+                    q = next;
+                    continue;
+                }
+            }
             q = skip_ws(q);
             if (q < end_ && *q == ',') {
                 const C* comma = q;
