@@ -152,10 +152,10 @@ private:
         return simd::skip_ws_run(p, end_);
     }
 
-    // Whitespace after a ':' or ',': the one space json.dumps writes there is taken
-    // before the general skip (which a newline and indentation still go to).
+    // Whitespace after a ':' or ',': the one space json.dumps writes there, or the
+    // newline before indentation, is taken before the general skip.
     RJSON_INLINE const C* skip_ws_after_separator(const C* p) const {
-        if (RJSON_LIKELY(p < end_) && *p == ' ') ++p;
+        if (RJSON_LIKELY(p < end_) && (*p == ' ' || *p == '\n')) ++p;
         if (RJSON_LIKELY(p < end_) && !is_ws(*p)) return p;
         return simd::skip_ws_run(p, end_);
     }
