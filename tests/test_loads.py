@@ -459,6 +459,20 @@ def test_whitespace_runs(n):
             assert_same('["\U0001f600", ' + doc[1:] if doc.startswith("[") else doc + "\U0001f600")
 
 
+@pytest.mark.parametrize("odd", ["\t", "\n", "\r", "\x0b", "\xa0", "x"])
+def test_space_runs_broken_once(odd):
+    # The run skipper compares spaces first and the other whitespace only in a block
+    # where something else comes first: one odd char at every offset of the run.
+    for n in (5, 16, 33):
+        for i in range(n + 1):
+            ws = " " * i + odd + " " * (n - i)
+            for doc in ("[1," + ws + "2]", '{"a":' + ws + '1,' + ws + '"b": [' + ws + ']}', "[\n" + ws + "3]"):
+                assert_same(doc)
+                assert_same(doc.encode())
+                assert_same(doc + "\u20ac")
+                assert_same(doc + "\U0001f600")
+
+
 @SETTINGS
 @given(st.text(st.characters(min_codepoint=0, max_codepoint=0x10FFFF), max_size=300))
 def test_long_strings_all_kinds(s):

@@ -59,6 +59,21 @@ inline constexpr auto kValueClass = [] {
     t.v['I'] = ValueClass::kInfinity;
     return t;
 }();
+// The thread's counter that Py_EnterRecursiveCall decrements and Py_LeaveRecursiveCall
+// increments, where both are that and nothing else (3.11-3.13, public PyThreadState
+// fields; 3.14 checks the C stack instead, 3.9-3.10 keep more state): the parser does
+// the two steps inline, a call and a thread-state lookup fewer per container.
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030E0000 && !defined(Py_GIL_DISABLED) && \
+    !defined(USE_STACKCHECK)
+#define RJSON_RECURSION_COUNTER 1
+inline int* recursion_counter(PyThreadState* tstate) {
+#if PY_VERSION_HEX >= 0x030C0000
+    return &tstate->c_recursion_remaining;
+#else
+    return &tstate->recursion_remaining;
+#endif
+}
+#endif
 
 // Containers deeper than this raise RecursionError whatever the recursion limit, so that
 // no document can exhaust the C stack (each level takes one parse_array/parse_object
@@ -153,10 +168,10 @@ private:
         return simd::skip_ws_run(p, end_);
     }
 
-    // Whitespace after a ':' or ',': the one space json.dumps writes there is taken
-    // before the general skip (which a newline and indentation still go to).
+    // Whitespace after a ':' or ',': the one space json.dumps writes there, or the
+    // newline before indentation, is taken before the general skip.
     RJSON_INLINE const C* skip_ws_after_separator(const C* p) const {
-        if (RJSON_LIKELY(p < end_) && *p == ' ') ++p;
+        if (RJSON_LIKELY(p < end_) && (*p == ' ' || *p == '\n')) ++p;
         if (RJSON_LIKELY(p < end_) && !is_ws(*p)) return p;
         return simd::skip_ws_run(p, end_);
     }
@@ -741,6 +756,14 @@ private:
             PyErr_Format(PyExc_RecursionError, "maximum recursion depth exceeded%s", what);
             return false;
         }
+#ifdef RJSON_RECURSION_COUNTER
+        // Py_EnterRecursiveCall only decrements the thread's counter while it is
+        // positive; the call is kept for where it may raise.
+        if (RJSON_LIKELY(*recursion_remaining_ > 0)) {
+            --*recursion_remaining_;
+            return true;
+        }
+#endif
         if (RJSON_UNLIKELY(Py_EnterRecursiveCall(what))) {
             --depth_;
             return false;
@@ -748,7 +771,11 @@ private:
         return true;
     }
     void leave() {
+#ifdef RJSON_RECURSION_COUNTER
+        ++*recursion_remaining_;  // all Py_LeaveRecursiveCall does
+#else
         Py_LeaveRecursiveCall();
+#endif
         --depth_;
     }
 
@@ -1003,6 +1030,9 @@ private:
     PyObject* doc_;
     const Options& opts_;
     StackGuard c_stack_;
+#ifdef RJSON_RECURSION_COUNTER
+    int* recursion_remaining_ = recursion_counter(PyThreadState_Get());
+#endif
     int depth_ = 0;
     ValueStack stack_;
     Scratch scratch_;

@@ -126,10 +126,14 @@ inline const C* skip_ws_run(const C* p, const C* end) {
     while (end - p >= kUnits) {
         __m128i v = sizeof(C) == 4 ? _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)) : load16_as_bytes(p);
         using Lane = std::conditional_t<sizeof(C) == 4, C, uint8_t>;
-        unsigned ws = lanes_equal<Lane>(v, ' ') | lanes_equal<Lane>(v, '\n') | lanes_equal<Lane>(v, '\r') |
-                      lanes_equal<Lane>(v, '\t');
-        unsigned other = ~ws & 0xFFFF;
-        if (other) return p + __builtin_ctz(other) / sizeof(Lane);
+        // Indentation is spaces: the other three kinds are compared only in a block
+        // where something else than a space comes first.
+        unsigned other = ~lanes_equal<Lane>(v, ' ') & 0xFFFF;
+        if (other) {
+            if (!is_json_ws(p[__builtin_ctz(other) / sizeof(Lane)])) return p + __builtin_ctz(other) / sizeof(Lane);
+            other &= ~(lanes_equal<Lane>(v, '\n') | lanes_equal<Lane>(v, '\r') | lanes_equal<Lane>(v, '\t'));
+            if (other) return p + __builtin_ctz(other) / sizeof(Lane);
+        }
         p += kUnits;
     }
 #endif
