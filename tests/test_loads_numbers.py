@@ -106,3 +106,18 @@ def test_bit_patterns_in_context(b):
 def test_mantissa_exponent(m, e):
     s = str(m)
     check_many([f"{s}e{e}", f"{s[:1]}.{s[1:] or '0'}e{e}", f"-{s[:7]}.{s[7:] or '0'}e{e}", f"0.{s}e{e}"])
+
+
+def test_exponent_digit_forms():
+    # float_tail reads four chars after the exponent's sign whatever they are, and takes
+    # 1 to 3 digits by compare: every count, with what may follow it.
+    texts = []
+    for base in ("1", "-7.5", "123.4567890123"):
+        for sign in ("", "+", "-"):
+            for digits in ("", "0", "5", "09", "99", "308", "999", "0001", "1234"):
+                for after in ("", "x", ".5", "e1", " "):
+                    texts.append(base + "e" + sign + digits + after)
+    for t in texts:
+        for doc in (t, "[" + t + "]", "[" + t + ", 1.5e-3]", '{"k": ' + t + "}"):
+            assert_same(doc)
+            assert_same(doc.encode())
