@@ -366,20 +366,19 @@ RJSON_INLINE const C* float_tail(const C* q, bool negative, uint64_t m, unsigned
     }
     int64_t exp10 = -static_cast<int64_t>(frac_digits);
     if ((*q | 0x20) == 'e') {
+        // One to three digits with no branch on how many: floats of every exponent mix
+        // them at random (floats: -2.5% a loads).
         const C* x = q + 1;
         bool eneg = *x == '-';
         x += (*x == '-') | (*x == '+');
-        if (RJSON_UNLIKELY(!is_digit(*x))) return nullptr;
-        int64_t e = *x++ - '0';
-        if (is_digit(*x)) {
-            e = e * 10 + (*x++ - '0');
-            if (is_digit(*x)) {
-                e = e * 10 + (*x++ - '0');
-                if (RJSON_UNLIKELY(is_digit(*x))) return nullptr;
-            }
-        }
+        uint32_t d0 = x[0] - '0', d1 = x[1] - '0', d2 = x[2] - '0', d3 = x[3] - '0';
+        bool two = d1 < 10, three = two & (d2 < 10);
+        if (RJSON_UNLIKELY((d0 >= 10) | (three & (d3 < 10)))) return nullptr;
+        int64_t e = d0;
+        e = simd::pick(two, e * 10 + d1, e);
+        e = simd::pick(three, e * 10 + d2, e);
         exp10 += eneg ? -e : e;
-        q = x;
+        q = x + 1 + two + three;
     }
     *exact = double_fast(negative, m, exp10, out);
     return q;
