@@ -651,7 +651,7 @@ private:
     // the general path, which may run default= (that may resize the list, as in json),
     // and only then: nothing else can change them.
     template <bool kIsList, class C>
-    Lane lane_items(PyObject* seq, Py_ssize_t* index) {
+    RJSON_INLINE Lane lane_items(PyObject* seq, Py_ssize_t* index) {
         auto size = [seq] { return kIsList ? PyList_GET_SIZE(seq) : PyTuple_GET_SIZE(seq); };
         auto items = [seq] {
             return kIsList ? reinterpret_cast<PyListObject*>(seq)->ob_item : reinterpret_cast<PyTupleObject*>(seq)->ob_item;
@@ -689,7 +689,7 @@ private:
     // in place (DictWalk), or sort_keys' sorted pairs. walk.reload() follows anything
     // that may have run Python code.
     template <class C, class Walk>
-    Lane lane_members(Walk& walk, bool* first_member) {
+    RJSON_INLINE Lane lane_members(Walk& walk, bool* first_member) {
         const int kind = w_.kind();
         PyObject *k, *v;
         C* p = w_.template cur<C>();
