@@ -24,6 +24,15 @@ public:
 
     struct Slot;
 
+    KeyCache() {
+        // An empty slot (and the no-guess one) has a length no key has: nothing matches it.
+        for (Slot& slot : slots_) {
+            slot.len = kNoKey;
+            slot.next = &no_guess_;
+        }
+        for (Slot*& first : first_) first = &no_guess_;
+    }
+
     // A new reference to the str of the n ASCII units at s (n <= kMaxLen), or nullptr.
     // Units up to `readable` may be read (so short keys are one unaligned load). *used
     // gets the slot that now holds the key.
@@ -34,7 +43,7 @@ public:
         uint64_t h = (first ^ (last * kMul2) ^ n) * kMul;
         Slot& slot = slots_[(h ^ (h >> 32)) & (kSlots - 1)];
         *used = &slot;
-        if (RJSON_LIKELY(slot.key) && slot.first == first && slot.last == last && slot.len == n &&
+        if (slot.first == first && slot.last == last && slot.len == n &&
             (n <= 16 || middle_equal(PyUnicode_1BYTE_DATA(slot.key), s, n))) {
             Py_INCREF(slot.key);
             return slot.key;
@@ -45,21 +54,24 @@ public:
     // Objects repeat their keys in the same order, so each slot remembers the slot of
     // the key that followed it last time (and each nesting depth that of its first
     // key): the parser checks that guess against the text before any scan or lookup.
-    // A guess is only a pointer to a slot, checked against what the slot holds now.
+    // A guess is only a pointer to a slot, checked against what the slot holds now;
+    // no_guess() is a slot that matches nothing.
     Slot** first_guess(int depth) { return &first_[static_cast<unsigned>(depth) & (kDepths - 1)]; }
     static Slot** next_guess(Slot* slot) { return &slot->next; }
+    Slot* no_guess() { return &no_guess_; }
 
     // The new reference to guess's key, if the key body at s (up to `end`) is its text
-    // followed by the closing quote; else nullptr.
+    // followed by the closing quote; else nullptr. Near the end (fewer than 8 units past
+    // the quote) it declines, so that the first word is always one load.
     template <class C>
     static RJSON_INLINE PyObject* take_if_next(const Slot* guess, const C* s, const C* end) {
-        if (!guess || !guess->key) return nullptr;
         size_t n = guess->len;
-        // Units match a key's ASCII bytes only as themselves: head() and tail() make any
+        // Units match a key's ASCII bytes only as themselves: load8_as_bytes makes any
         // other unit a byte no cached key holds (0x00 or 0x80..0xFF), and a cached key
         // has no control or quote, so a match before the quote is the whole key, as is.
-        if (static_cast<size_t>(end - s) <= n || s[n] != '"' || head(s, n, end) != guess->first ||
-            (n > 8 && tail(s, n) != guess->last) || (n > 16 && !middle_equal(PyUnicode_1BYTE_DATA(guess->key), s, n)))
+        if (static_cast<size_t>(end - s) <= n + 8 || s[n] != '"' ||
+            (simd::load8_as_bytes(s) & guess->mask) != guess->first ||
+            (n > 8 && (tail(s, n) != guess->last || (n > 16 && !middle_equal(PyUnicode_1BYTE_DATA(guess->key), s, n)))))
             return nullptr;
         Py_INCREF(guess->key);
         return guess->key;
@@ -68,13 +80,15 @@ public:
     struct Slot {
         uint64_t first;
         uint64_t last;
-        PyObject* key;  // strong reference, or nullptr
+        PyObject* key;  // strong reference, or nullptr (then len is kNoKey)
         size_t len;
-        Slot* next;     // the slot whose key came next last time, or nullptr
+        uint64_t mask;  // the bytes of `first` that are the key's
+        Slot* next;     // the slot whose key came next last time, or no_guess()
     };
 
 private:
     static constexpr size_t kDepths = 64;  // power of two: the index is a mask
+    static constexpr size_t kNoKey = ~size_t{0} >> 2;
 
     static constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
     static constexpr uint64_t kMul2 = 0xC2B2AE3D27D4EB4Full;
@@ -129,11 +143,13 @@ private:
         slot.first = first;
         slot.last = last;
         slot.len = n;
+        slot.mask = n >= 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * n)) - 1;
         return key;
     }
 
     Slot slots_[kSlots] = {};
-    Slot* first_[kDepths] = {};
+    Slot* first_[kDepths];
+    Slot no_guess_ = {0, 0, nullptr, kNoKey, 0, &no_guess_};
 };
 
 }  // namespace rjson::decode

@@ -881,7 +881,7 @@ private:
             // Where the guess for the next key is kept (see KeyCache::take_if_next); an
             // uncached key leaves its successor's guess in `none`.
             KeyCache::Slot** guess = key_cache.first_guess(depth_);
-            KeyCache::Slot* none = nullptr;
+            KeyCache::Slot* none = key_cache.no_guess();
             for (;;) {
                 if (RJSON_UNLIKELY(q == end_ || *q != '"')) {
                     error("Expecting property name enclosed in double quotes", q);
@@ -895,8 +895,13 @@ private:
                     KeyCache::Slot* slot = nullptr;
                     k = parse_string<true>(q, &slot);
                     if (RJSON_UNLIKELY(!k)) goto fail;
-                    *guess = slot;
-                    guess = slot ? KeyCache::next_guess(slot) : &none;
+                    if (slot) {
+                        *guess = slot;
+                        guess = KeyCache::next_guess(slot);
+                    } else {
+                        *guess = key_cache.no_guess();
+                        guess = &none;
+                    }
                     // Keys from the key cache come hashed; the others are hashed here, so
                     // that building the dict has nothing left that could fail.
                     if (RJSON_UNLIKELY(reinterpret_cast<PyASCIIObject*>(k)->hash == -1) && PyObject_Hash(k) == -1) {
