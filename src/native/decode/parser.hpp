@@ -138,7 +138,9 @@ class Parser {
 public:
     // doc: the str being parsed (for JSONDecodeError), nullptr for UTF-8 input.
     Parser(const C* data, size_t n, PyObject* doc, const Options& opts)
-        : begin_(data), end_(data + n), doc_(doc), opts_(opts) {}
+        : begin_(data), end_(data + n), doc_(doc), opts_(opts) {
+        if constexpr (!kHooks && PY_VERSION_HEX >= 0x030A0000) alloc_.fetch();  // see ObjectAllocator
+    }
 
     // The whole document: whitespace, one value, whitespace, end.
     PyObject* parse_document() {
@@ -303,7 +305,7 @@ private:
                         if (const C* e = float_tail(r, negative, head, static_cast<unsigned>(digits), &d, &exact);
                             RJSON_LIKELY(e)) {
                             p = e;
-                            if (RJSON_LIKELY(exact)) return new_float(d);
+                            if (RJSON_LIKELY(exact)) return new_float(alloc_, d);
                             return float_from_text_slow(s, static_cast<size_t>(e - s));
                         }
                     }
@@ -318,7 +320,7 @@ private:
                 if (RJSON_LIKELY(r)) {
                     NumberScan scan = finish_number(r, end_, negative, head, digits);
                     p = static_cast<const C*>(scan.end);
-                    if (scan.is_float) return float_from_text(s, static_cast<size_t>(p - s), scan);
+                    if (scan.is_float) return float_from_text(alloc_, s, static_cast<size_t>(p - s), scan);
                     return int_from_scan(s, static_cast<size_t>(p - s), scan);
                 }
             }
@@ -338,7 +340,7 @@ private:
                 return text ? PyObject_CallOneArg(hook, text.get()) : nullptr;
             }
         }
-        if (r.is_float) return float_from_text(s, n, r);
+        if (r.is_float) return float_from_text(alloc_, s, n, r);
         return int_from_scan(s, n, r);
     }
 
@@ -1042,6 +1044,7 @@ private:
     ValueStack stack_;
     Scratch scratch_;
     StopList stops_;
+    ObjectAllocator alloc_;
 };
 
 }  // namespace rjson::decode
