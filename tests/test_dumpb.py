@@ -356,3 +356,38 @@ def test_short_list_at_depth_limit(depth):
     # (A tuple at the bottom is left out: orjson does not count it as a level.)
     for leaf in ([1.5, 2.5], [], [1, "a"], [2**64]):
         assert_same(S.nested_list(depth, leaf=leaf))
+
+
+def _mixed_nesting(depth, leaf):
+    """Dicts, lists and tuples in turn, with siblings of every kind at each level."""
+    obj = leaf
+    for i in range(depth):
+        kind = i % 3
+        if kind == 0:
+            obj = {"a": 1, "n": obj, "e": {}, "z": [2.5, "s"]}
+        elif kind == 1:
+            obj = [[], obj, {"k": None}, ()]
+        else:
+            obj = ("t", obj)
+    return obj
+
+
+@pytest.mark.parametrize("leaf", [1, {}, [], "x", {"k": [1, {"j": []}]}], ids=repr)
+def test_nested_containers_at_depth_limit(leaf):
+    # Containers inside containers are written by the lane itself: the limit, empty
+    # containers and siblings must come out as the general path writes them.
+    for depth in range(240, 262):
+        assert_same(_mixed_nesting(depth, leaf))
+        assert_same(S.nested_dict(depth, leaf=[leaf]))
+
+
+def test_default_mutating_nested_dict_does_not_crash():
+    inner = {"a": 1, "o": S.Opaque(1), "b": 2}
+
+    def default(o):
+        inner.clear()  # frees the table the walk was reading
+        inner.update({str(i): i for i in range(100)})
+        return "o"
+
+    kind, got, exc = outcome(dumpb, [{"x": inner, "y": [inner]}], default=default)
+    assert kind == "ok" and type(got) is bytes or isinstance(exc, TypeError)

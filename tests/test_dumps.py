@@ -689,3 +689,32 @@ def test_sort_keys_prefixes(d):
     narrow = {k: v for k, v in d.items() if max(k, default="a") <= "\xff"}
     for obj in (d, narrow):
         assert rjson.dumps(obj, sort_keys=True) == json.dumps(obj, sort_keys=True)
+
+
+@pytest.mark.parametrize("text", ["ascii", "caf\u00e9", "\u4e2d\u6587", "\U0001f600"], ids=repr)
+def test_large_outputs_finished_both_ways(text):
+    """Past 128 KiB the result is copied out of a buffer larger than any freed before,
+    and shrunk in place otherwise: each size is encoded three times, so both ways run
+    (at each kind of str output, and for bytes)."""
+    for n in (3_000, 9_000, 30_000, 100_000):
+        obj = [{"k": i, "t": text * (i % 5), "f": i / 7} for i in range(n)]
+        for _ in range(3):
+            for kw in ({}, {"ensure_ascii": False, "separators": (",", ":")}):
+                assert rjson.dumps(obj, **kw) == json.dumps(obj, **kw)
+            assert rjson.dumpb(obj) == json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+@pytest.mark.parametrize("wide", ["\xe9", "\u4e2d", "\U0001f600"], ids=repr)
+def test_widening_inside_nested_containers(wide):
+    """A wider char deep in nested containers widens the str being written midway: the
+    inner containers finish at the new width, then each outer one."""
+    for depth in range(1, 7):
+        for pos in range(3):
+            leaf = ["a", "b", "c"]
+            leaf[pos] = wide
+            obj = leaf
+            for i in range(depth):
+                obj = {"k": obj, "after": [i, "x"]} if i % 2 else [obj, {"after": i}, ("t", [])]
+            for kw in ({"ensure_ascii": False}, {"ensure_ascii": False, "separators": (",", ":")},
+                       {"ensure_ascii": False, "check_circular": False}):
+                assert_same([obj, obj], **kw)

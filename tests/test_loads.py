@@ -346,6 +346,71 @@ def test_key_and_string_lengths(n):
                     assert_same(d.encode())
 
 
+@pytest.mark.parametrize("odd", ["\x7f", "\x80", "\xff", "\u0100", "\u0122", "\u5c22", "\u8022", "\uff5c",
+                                 "\ud800", "\uffff", "\U00010022", "\U0010ffff", "\\n", "\x01", '\\"'])
+def test_keys_narrowed_in_wide_strs(odd):
+    # UCS2/UCS4 strs scan a key's first 16 units and whitespace narrowed to bytes: a unit
+    # whose low byte is '"', '\\' or a control must not stop it, DEL and non-ASCII must
+    # give the key its exact kind, at every offset around the 16 units.
+    for i in range(0, 19):
+        for pad in ("a", "\u20ac", "\U0001f600"):
+            key = "k" * i + odd + "z" * (18 - i)
+            doc = '{"%s": [%s, "%s"],\n        "%s" : 1}' % (key, '"' + pad + '"', key[:i + 1], key[i:])
+            assert_same(doc)
+            assert_same(" " * i + doc + " " * (17 - i))
+
+
+@pytest.mark.parametrize("near", ["b", "bc", "b" * 8, "b" * 9, "b" * 16, "b" * 17, "bcdefghijklmnopqrstuvwxyz" * 2])
+def test_keys_guessed_from_the_last_object(near):
+    # Each key is first guessed to be the one that followed the previous key last time
+    # (per nesting depth for the first key). Every near miss of the guess must parse as
+    # itself: longer, shorter, one unit changed (to a char whose low byte is the guessed
+    # one: U+0162 and U+10062 end in 'b'), escaped, at the document's very end.
+    n = len(near)
+    others = [near[:-1], near + "b", near[:-1] + "c", "c" + near[1:], near[:-1] + "\u0062", "\u0062" + near[1:],
+              near[:-1] + "\u0162", "\u0162" + near[1:], near[:-1] + "\U00010062", near[:n // 2] + "\u0162" + near[n // 2 + 1:],
+              near[:-1] + "\x7f", near[:-1] + "\\u0062"]
+    for other in others:
+        for wide in ("", "\u20ac", "\U0001f600"):
+            for doc in ('[{"%s": 1, "%s": 2}, {"%s": 3, "%s": 4}]' % (near, other, near, near),
+                        '[{"a": {"%s": 1}}, {"a": {"%s": 2}}, {"%s": 3}, "%s"]' % (near, other, other, wide),
+                        '{"a": {"%s": 1}, "b": {"%s": 2}}' % (near, other),
+                        '[{"%s": 1}, {"%s":1}]' % (near, other),
+                        '[{"%s": 1}, {"%s"' % (near, other)):
+                for _ in range(2):
+                    assert_same(doc)
+                    assert_same(doc.encode("utf-8", "surrogatepass"))
+                    assert_same(doc + wide)
+                    assert_same(wide + doc)
+
+
+def test_keys_guessed_in_shifting_orders():
+    rows = [{k: i for k in keys} for i, keys in enumerate(
+        [["a", "b", "c"], ["b", "c"], ["a", "c", "b"], ["a", "a", "b"], [], ["c"], ["a", "b", "c", "d"]] * 3)]
+    nested = {"x": rows, "y": {"x": rows, "a": [[{"a": {"a": 1}}]] * 3}}
+    deep = 0
+    for i in range(100):
+        deep = {"k%d" % (i % 3): deep, "a": i}
+    for obj in (rows, nested, deep):
+        for style in ({}, {"indent": 1}, {"separators": (",", ":")}):
+            doc = json.dumps(obj, **style)
+            assert_same(doc)
+            assert_same(doc.encode())
+            assert_same(doc + "\u20ac")
+            assert_same(doc + "\U0001f600")
+
+
+@pytest.mark.parametrize("n", range(0, 41))
+def test_narrow_strs_from_wide_docs(n):
+    # A UCS2 or UCS4 document's strs of a narrower kind are copied unit by unit, 8 or
+    # 16 at a time: every length, with 0x80..0xFF (the signed packs' edge) anywhere.
+    for body in ("a" * n, ("\xe9\x80\xffz" * n)[:n], "a" * (n - 1) + "\xff" if n else ""):
+        for wide in ("\u20ac", "\U0001f600", "\u0100"):
+            doc = json.dumps({body: [body, wide], "k": body}, ensure_ascii=False)
+            assert_same(doc)
+            assert_same(doc.encode())
+
+
 @pytest.mark.parametrize("depth", [10, 500, 990])
 def test_nesting_within_limit(depth):
     assert_same("[" * depth + "]" * depth)
@@ -392,6 +457,20 @@ def test_whitespace_runs(n):
             assert_same(doc + "\u20ac")  # the same in a UCS2 str
             assert_same("\U0001f600" + doc)  # and UCS4 (an error right away, but parsed)
             assert_same('["\U0001f600", ' + doc[1:] if doc.startswith("[") else doc + "\U0001f600")
+
+
+@pytest.mark.parametrize("odd", ["\t", "\n", "\r", "\x0b", "\xa0", "x"])
+def test_space_runs_broken_once(odd):
+    # The run skipper compares spaces first and the other whitespace only in a block
+    # where something else comes first: one odd char at every offset of the run.
+    for n in (5, 16, 33):
+        for i in range(n + 1):
+            ws = " " * i + odd + " " * (n - i)
+            for doc in ("[1," + ws + "2]", '{"a":' + ws + '1,' + ws + '"b": [' + ws + ']}', "[\n" + ws + "3]"):
+                assert_same(doc)
+                assert_same(doc.encode())
+                assert_same(doc + "\u20ac")
+                assert_same(doc + "\U0001f600")
 
 
 @SETTINGS

@@ -155,3 +155,18 @@ def test_int_allocations_traced():
         here = [s for s in snap.statistics("lineno") if s.traceback[0].filename == __file__]
         assert sum(s.size for s in here) >= 1000 * one
         keep[:] = [None] * 4
+
+
+def test_exponent_digit_forms():
+    # float_tail reads four chars after the exponent's sign whatever they are, and takes
+    # 1 to 3 digits by compare: every count, with what may follow it.
+    texts = []
+    for base in ("1", "-7.5", "123.4567890123"):
+        for sign in ("", "+", "-"):
+            for digits in ("", "0", "5", "09", "99", "308", "999", "0001", "1234"):
+                for after in ("", "x", ".5", "e1", " "):
+                    texts.append(base + "e" + sign + digits + after)
+    for t in texts:
+        for doc in (t, "[" + t + "]", "[" + t + ", 1.5e-3]", '{"k": ' + t + "}"):
+            assert_same(doc)
+            assert_same(doc.encode())

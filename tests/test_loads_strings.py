@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import rjson
 from _compare import assert_same
 
 # Pieces that make a stop or change the kind: escapes (short, \u, surrogate pairs and lone
@@ -128,3 +129,72 @@ def test_wide_runs_broken_at_every_char(width, n):
 def test_wide_runs_mixed(body):
     for doc in wide_docs(body):
         assert_same(doc)
+
+
+# The escape loop decodes each step without a branch on its kind: a plain unit, a
+# two-char escape, or \u00XX (its last two digits through a table, any digit there
+# and the two zeros before them checked as one). Every hex digit and its neighbours in
+# ASCII at each of the four places, in every str kind and after plain runs around the
+# loop's hand-over to the vector scan (8 units).
+HEX_NEAR = "0123456789abcdefABCDEF/:@G`g \x7fé中"
+
+
+@pytest.mark.parametrize("place", range(4))
+def test_unicode_escape_digits(place):
+    for ch in HEX_NEAR:
+        digits = ["0", "0", "4", "1"]
+        digits[place] = ch
+        esc = "\\u" + "".join(digits)
+        for lead in ("", "a", "\\n", "ab\\t"):
+            for wide in ("", "中", "😀"):
+                check_all_inputs(f'["{lead}{esc}{esc}x\\n{esc}", "{wide}"]')
+
+
+@pytest.mark.parametrize("run", [0, 1, 6, 7, 8, 9, 15, 16, 17])
+def test_escape_runs_between_plain(run):
+    escapes = ["\\n", "\\\\", '\\"', "\\/", "\\b", "\\f", "\\r", "\\t", "\\u0000", "\\u001f", "\\u007F", "\\u00ff",
+               "\\u00Ff", "\\u0100", "\\uffff", "\\ud83d\\ude00", "\\ud800", "\\u", "\\x", "\\U0041", "\\u00", "\x01",
+               "é", "\x7f"]
+    for esc in escapes:
+        for c in ("a", "é", "\x7f", '"'):
+            body = esc + c * run + esc + esc + "b" * run
+            for wide in ("", "中", "😀"):
+                check_all_inputs(f'["{body}", "{wide}"]')
+                check_all_inputs(f'"{body}{wide}"')
+
+
+# Past 64 Ki chars an ASCII string is finished in one pass into a str of a guessed
+# length (8x the chars so far, grown 8x, shrunk at the end); anything else hands the
+# string back to the two-pass decoder where it stopped. Each case puts its piece in the
+# one-pass stretch, and strings that outgrow the first guess.
+LONG_LINE = "x" * 1000 + "\\n"
+
+
+@pytest.mark.parametrize("piece", ["", "\\n", "\\u0041", "\\u00e9", "\\u4e2d", "\\ud83d\\ude00", "\\ud800", "é", "中",
+                                   "😀", "\x7f", "\x01", "\\q", "\\u12x4"])
+@pytest.mark.parametrize("lines", [70, 200])
+def test_long_ascii_strings(piece, lines):
+    body = LONG_LINE * lines + piece + LONG_LINE * 3
+    check_all_inputs(f'["{body}", 1]')
+    check_all_inputs(f'"{body}"')
+    check_all_inputs(f'["{body}')  # unterminated
+    check_all_inputs(f'["{body}", "{"y" * 70000}\\n{body}"]')
+
+
+@pytest.mark.parametrize("at", [65536 - 1, 65536, 65537, 520_000, 530_000])
+def test_long_ascii_string_growing(at):
+    # One run of 64 Ki chars, then short lines past the 8x guess (the str is grown).
+    body = "a" * at + "\\t" + ("b" * 3000 + "\\\\") * 200
+    doc = f'["{body}", "tail"]'
+    check_all_inputs(doc)
+    assert rjson.loads(doc)[0] == json.loads(doc)[0]
+
+
+@pytest.mark.parametrize("wide", ["", "é", "中", "😀"])
+def test_scan_stop_at_every_offset(wide):
+    # The scan kernel reads one vector, then four at a time, then one at a time: a stop
+    # (and the widest char, which decides the str's kind) at every offset across them.
+    for n in range(0, 700, 3):
+        for tail in ("\\n", '"'):
+            check_all_inputs('["' + "a" * n + wide + tail + "b" * 20 + '"]')
+            check_all_inputs('["' + wide + "a" * n + tail + '"]')

@@ -72,3 +72,20 @@ def test_loads_peak_memory_is_the_result(name, as_bytes):
     orjson_peak, _ = traced_peak_and_result(orjson.loads, data)
     assert peak <= retained * 1.1 + 64 * 1024, (peak, retained)
     assert peak < orjson_peak, (peak, orjson_peak)
+
+
+@pytest.mark.parametrize("as_bytes", [True, False], ids=["bytes", "str"])
+def test_floats_come_from_the_current_object_allocator(as_bytes):
+    """Floats are allocated through the object allocator fetched at the parse's start:
+    with tracemalloc on, each one is traced (it was allocated through its hook)."""
+    text = "[" + ", ".join(f"{i}.{i:04d}e{i % 30}" for i in range(1, 200)) + "]"
+    data = text.encode() if as_bytes else text
+    tracemalloc.start()
+    try:
+        result = rjson.loads(data)
+        traced = [tracemalloc.get_object_traceback(x) is not None for x in result]
+    finally:
+        tracemalloc.stop()
+    assert result == json.loads(text)
+    assert all(traced)
+    assert rjson.loads(data) == result  # and again without tracemalloc

@@ -74,23 +74,18 @@ inline size_t fill_table(Ix* index, size_t mask, cpython::UnicodeEntry* entries,
     return used;
 }
 
-// A new dict of the n key/value pairs at kv (keys exact strs; n < kMaxDirectPairs),
-// having taken all 2n references; or nullptr with an error set, having taken none.
+// A new dict of the n key/value pairs at kv (keys exact strs with their hash computed;
+// n < kMaxDirectPairs), having taken all 2n references; or nullptr with an error set,
+// having taken none.
 inline PyObject* dict_from_pairs(PyObject** kv, size_t n) {
     if (n == 0) return PyDict_New();
-    // Every key's hash first (strs made outside the key cache have none yet): the only
-    // step that could fail after this is the allocation, before any reference moves.
-    for (size_t k = 0; k < n; ++k) {
-        PyObject* key = kv[2 * k];
-        if (RJSON_UNLIKELY(reinterpret_cast<PyASCIIObject*>(key)->hash == -1) && PyObject_Hash(key) == -1)
-            return nullptr;
-    }
     // The table size _PyDict_NewPresized picks (estimate_log2_keysize): the smallest
     // power of two at least 1.5 n, so n keys fit in its usable two thirds, as they do
     // in a dict grown by insertion.
     size_t want = (n * 3 + 1) / 2;
-    unsigned log2 = cpython::kLog2MinSize;
-    while ((size_t{1} << log2) < want) ++log2;
+    unsigned log2 = want <= (size_t{1} << cpython::kLog2MinSize)
+                        ? cpython::kLog2MinSize
+                        : 64 - static_cast<unsigned>(__builtin_clzll(static_cast<unsigned long long>(want - 1)));
     unsigned log2_index_bytes = log2 < 8 ? log2 : log2 < 16 ? log2 + 1 : log2 + 2;
     size_t size = size_t{1} << log2;
     size_t usable = (size << 1) / 3;
@@ -109,13 +104,26 @@ inline PyObject* dict_from_pairs(PyObject** kv, size_t n) {
     }
     char* index = reinterpret_cast<char*>(keys + 1);
     auto* entries = reinterpret_cast<cpython::UnicodeEntry*>(index + index_bytes);
-    std::memset(index, 0xFF, index_bytes);  // DKIX_EMPTY
+    // DKIX_EMPTY in the index, and no entries. Sizes known at compile time for the
+    // common small tables (up to 10 keys) become a few stores; a memset call of a
+    // run-time size cost more than twice as much.
+    if (log2 == 3) {
+        std::memset(index, 0xFF, 8);
+        std::memset(entries, 0, 5 * sizeof(cpython::UnicodeEntry));
+    } else if (log2 == 4) {
+        std::memset(index, 0xFF, 16);
+        // (Two halves: GCC turns one 160-byte memset into a slow rep stos.)
+        std::memset(entries, 0, 5 * sizeof(cpython::UnicodeEntry));
+        std::memset(entries + 5, 0, 5 * sizeof(cpython::UnicodeEntry));
+    } else {
+        std::memset(index, 0xFF, index_bytes);
+    }
     bool track;
     size_t used;
     if (log2 < 8) used = fill_table(reinterpret_cast<int8_t*>(index), size - 1, entries, kv, n, &track);
     else if (log2 < 16) used = fill_table(reinterpret_cast<int16_t*>(index), size - 1, entries, kv, n, &track);
     else used = fill_table(reinterpret_cast<int32_t*>(index), size - 1, entries, kv, n, &track);
-    std::memset(entries + used, 0, (usable - used) * sizeof(cpython::UnicodeEntry));
+    if (log2 > 4) std::memset(entries + used, 0, (usable - used) * sizeof(cpython::UnicodeEntry));
     keys->dk_refcnt = 1;
     keys->dk_log2_size = static_cast<uint8_t>(log2);
     keys->dk_log2_index_bytes = static_cast<uint8_t>(log2_index_bytes);

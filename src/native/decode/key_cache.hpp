@@ -6,7 +6,10 @@
 // (zero-padded when shorter). Up to 16 bytes these three values *are* the key, so a hit
 // is two word compares and no memcmp; longer keys also compare their middle. A hit is
 // thus never trusted on a hash. Memory is bounded by kSlots strs of at most kMaxLen
-// chars; the cache lives for the process (GIL-guarded).
+// chars; the cache lives for the process (GIL-guarded). Before any of that, the parser
+// tries the key that followed the previous one last time (take_if_next): in arrays of
+// records that guess is nearly always right, and checking it needs no scan for the
+// closing quote and no lookup.
 #pragma once
 #include <cstring>
 #include "common/py.hpp"
@@ -19,15 +22,28 @@ public:
     static constexpr size_t kSlots = 2048;   // power of two: the index is a mask
     static constexpr size_t kMaxLen = 64;    // longer keys are rarely repeated
 
+    struct Slot;
+
+    KeyCache() {
+        // An empty slot (and the no-guess one) has a length no key has: nothing matches it.
+        for (Slot& slot : slots_) {
+            slot.len = kNoKey;
+            slot.next = &no_guess_;
+        }
+        for (Slot*& first : first_) first = &no_guess_;
+    }
+
     // A new reference to the str of the n ASCII units at s (n <= kMaxLen), or nullptr.
-    // Units up to `readable` may be read (so short keys are one unaligned load).
+    // Units up to `readable` may be read (so short keys are one unaligned load). *used
+    // gets the slot that now holds the key.
     template <class C>
-    RJSON_INLINE PyObject* get(const C* s, size_t n, const C* readable) {
+    RJSON_INLINE PyObject* get(const C* s, size_t n, const C* readable, Slot** used) {
         uint64_t first = head(s, n, readable);
         uint64_t last = n > 8 ? tail(s, n) : 0;
         uint64_t h = (first ^ (last * kMul2) ^ n) * kMul;
         Slot& slot = slots_[(h ^ (h >> 32)) & (kSlots - 1)];
-        if (RJSON_LIKELY(slot.key) && slot.first == first && slot.last == last && slot.len == n &&
+        *used = &slot;
+        if (slot.first == first && slot.last == last && slot.len == n &&
             (n <= 16 || middle_equal(PyUnicode_1BYTE_DATA(slot.key), s, n))) {
             Py_INCREF(slot.key);
             return slot.key;
@@ -35,22 +51,54 @@ public:
         return miss(slot, s, n, first, last);
     }
 
-private:
+    // Objects repeat their keys in the same order, so each slot remembers the slot of
+    // the key that followed it last time (and each nesting depth that of its first
+    // key): the parser checks that guess against the text before any scan or lookup.
+    // A guess is only a pointer to a slot, checked against what the slot holds now;
+    // no_guess() is a slot that matches nothing.
+    Slot** first_guess(int depth) { return &first_[static_cast<unsigned>(depth) & (kDepths - 1)]; }
+    static Slot** next_guess(Slot* slot) { return &slot->next; }
+    Slot* no_guess() { return &no_guess_; }
+
+    // The new reference to guess's key, if the key body at s (up to `end`) is its text
+    // followed by the closing quote; else nullptr. Near the end (fewer than 8 units past
+    // the quote) it declines, so that the first word is always one load.
+    template <class C>
+    static RJSON_INLINE PyObject* take_if_next(const Slot* guess, const C* s, const C* end) {
+        size_t n = guess->len;
+        // Units match a key's ASCII bytes only as themselves: load8_as_bytes makes any
+        // other unit a byte no cached key holds (0x00 or 0x80..0xFF), and a cached key
+        // has no control or quote, so a match before the quote is the whole key, as is.
+        if (static_cast<size_t>(end - s) <= n + 8 || s[n] != '"' ||
+            (simd::load8_as_bytes(s) & guess->mask) != guess->first ||
+            (n > 8 && (tail(s, n) != guess->last || (n > 16 && !middle_equal(PyUnicode_1BYTE_DATA(guess->key), s, n)))))
+            return nullptr;
+        Py_INCREF(guess->key);
+        return guess->key;
+    }
+
     struct Slot {
         uint64_t first;
         uint64_t last;
-        PyObject* key;  // strong reference, or nullptr
+        PyObject* key;  // strong reference, or nullptr (then len is kNoKey)
         size_t len;
+        uint64_t mask;  // the bytes of `first` that are the key's
+        Slot* next;     // the slot whose key came next last time, or no_guess()
     };
+
+private:
+    static constexpr size_t kDepths = 64;  // power of two: the index is a mask
+    static constexpr size_t kNoKey = ~size_t{0} >> 2;
 
     static constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
     static constexpr uint64_t kMul2 = 0xC2B2AE3D27D4EB4Full;
 
-    // Up to 8 ASCII units as little-endian bytes: the units [i, i + k).
+    // Up to 8 units as little-endian bytes, units above 0xFF as 0xFF (as load8_as_bytes
+    // makes them: never a key's byte): the units [i, i + k).
     template <class C>
     static uint64_t pack(const C* s, size_t k) {
         uint64_t w = 0;
-        for (size_t i = 0; i < k; ++i) w |= static_cast<uint64_t>(s[i] & 0xFF) << (8 * i);
+        for (size_t i = 0; i < k; ++i) w |= static_cast<uint64_t>(s[i] > 0xFF ? 0xFF : s[i]) << (8 * i);
         return w;
     }
     // The first min(n, 8) units, zero-padded.
@@ -95,10 +143,13 @@ private:
         slot.first = first;
         slot.last = last;
         slot.len = n;
+        slot.mask = n >= 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * n)) - 1;
         return key;
     }
 
     Slot slots_[kSlots] = {};
+    Slot* first_[kDepths];
+    Slot no_guess_ = {0, 0, nullptr, kNoKey, 0, &no_guess_};
 };
 
 }  // namespace rjson::decode

@@ -59,6 +59,21 @@ inline constexpr auto kValueClass = [] {
     t.v['I'] = ValueClass::kInfinity;
     return t;
 }();
+// The thread's counter that Py_EnterRecursiveCall decrements and Py_LeaveRecursiveCall
+// increments, where both are that and nothing else (3.11-3.13, public PyThreadState
+// fields; 3.14 checks the C stack instead, 3.9-3.10 keep more state): the parser does
+// the two steps inline, a call and a thread-state lookup fewer per container.
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030E0000 && !defined(Py_GIL_DISABLED) && \
+    !defined(USE_STACKCHECK)
+#define RJSON_RECURSION_COUNTER 1
+inline int* recursion_counter(PyThreadState* tstate) {
+#if PY_VERSION_HEX >= 0x030C0000
+    return &tstate->c_recursion_remaining;
+#else
+    return &tstate->recursion_remaining;
+#endif
+}
+#endif
 
 // Containers deeper than this raise RecursionError whatever the recursion limit, so that
 // no document can exhaust the C stack (each level takes one parse_array/parse_object
@@ -123,7 +138,9 @@ class Parser {
 public:
     // doc: the str being parsed (for JSONDecodeError), nullptr for UTF-8 input.
     Parser(const C* data, size_t n, PyObject* doc, const Options& opts)
-        : begin_(data), end_(data + n), doc_(doc), opts_(opts) {}
+        : begin_(data), end_(data + n), doc_(doc), opts_(opts) {
+        if constexpr (!kHooks && PY_VERSION_HEX >= 0x030A0000) alloc_.fetch();  // see ObjectAllocator
+    }
 
     // The whole document: whitespace, one value, whitespace, end.
     PyObject* parse_document() {
@@ -150,6 +167,14 @@ private:
     RJSON_INLINE const C* skip_ws(const C* p) const {
         if (RJSON_LIKELY(p < end_) && !is_ws(*p)) return p;
         if (p < end_ && ++p < end_ && !is_ws(*p)) return p;
+        return simd::skip_ws_run(p, end_);
+    }
+
+    // Whitespace after a ':' or ',': the one space json.dumps writes there, or the
+    // newline before indentation, is taken before the general skip.
+    RJSON_INLINE const C* skip_ws_after_separator(const C* p) const {
+        if (RJSON_LIKELY(p < end_) && (*p == ' ' || *p == '\n')) ++p;
+        if (RJSON_LIKELY(p < end_) && !is_ws(*p)) return p;
         return simd::skip_ws_run(p, end_);
     }
 
@@ -280,7 +305,7 @@ private:
                         if (const C* e = float_tail(r, negative, head, static_cast<unsigned>(digits), &d, &exact);
                             RJSON_LIKELY(e)) {
                             p = e;
-                            if (RJSON_LIKELY(exact)) return new_float(d);
+                            if (RJSON_LIKELY(exact)) return new_float(alloc_, d);
                             return float_from_text_slow(s, static_cast<size_t>(e - s));
                         }
                     }
@@ -295,7 +320,7 @@ private:
                 if (RJSON_LIKELY(r)) {
                     NumberScan scan = finish_number(r, end_, negative, head, digits);
                     p = static_cast<const C*>(scan.end);
-                    if (scan.is_float) return float_from_text(s, static_cast<size_t>(p - s), scan);
+                    if (scan.is_float) return float_from_text(alloc_, s, static_cast<size_t>(p - s), scan);
                     return int_from_scan(s, static_cast<size_t>(p - s), scan);
                 }
             }
@@ -315,25 +340,27 @@ private:
                 return text ? PyObject_CallOneArg(hook, text.get()) : nullptr;
             }
         }
-        if (r.is_float) return float_from_text(s, n, r);
+        if (r.is_float) return float_from_text(alloc_, s, n, r);
         return int_from_scan(s, n, r);
     }
 
     // A string starting at the quote at p; p moves past the closing quote. The common
-    // case (no escape, no control char) is one scan and one copy into the new str.
+    // case (no escape, no control char) is one scan and one copy into the new str. A key
+    // sets *slot to the key cache slot that holds it (nullptr if none does).
     template <bool kKey>
-    RJSON_INLINE PyObject* parse_string(const C*& p) {
+    RJSON_INLINE PyObject* parse_string(const C*& p, KeyCache::Slot** slot = nullptr) {
         const C* s = p + 1;
         uint32_t seen;
         const C* cur;
         // In UCS2 strs only keys (short, ASCII) are scanned inline, and nothing in UCS4
-        // strs (8 units): values, often long or non-ASCII there, paid for the inline
-        // scan and the kernel both (str_cjk, twitter as str: +10-17%).
-        constexpr ptrdiff_t kInlineUnits = 32 / sizeof(C);
-        if (sizeof(C) == 4 || (sizeof(C) == 2 && !kKey)) {
+        // strs: values, often long or non-ASCII there, paid for the inline scan and the
+        // kernel both (str_cjk, twitter as str: +10-17%), and UCS4 keys timed 2-3% slower
+        // inline (twitter as str) for 7% fewer instructions.
+        constexpr ptrdiff_t kInlineUnits = simd::kHeadUnits<C>;
+        if (sizeof(C) == 4 || (sizeof(C) > 1 && !kKey)) {
             cur = s + scan_string(s, static_cast<size_t>(end_ - s), &seen);
         } else if (RJSON_LIKELY(end_ - s >= kInlineUnits)) {
-            unsigned k = simd::scan_string32(s, &seen);
+            unsigned k = simd::scan_string_head(s, &seen);
             cur = s + k;
             if (RJSON_UNLIKELY(k == kInlineUnits)) {
                 uint32_t more;
@@ -341,7 +368,7 @@ private:
                 seen |= more;
             }
         } else {
-            // The document's last 32 bytes (all of a tiny one): unit by unit.
+            // The document's last units (all of a tiny one): one by one.
             seen = 0;
             for (cur = s; cur < end_ && *cur >= 0x20 && *cur != '"' && *cur != '\\'; ++cur) seen |= *cur;
         }
@@ -352,7 +379,7 @@ private:
             if (RJSON_UNLIKELY(seen >= 0x80)) return str_from_utf8(s, cur, end_);
         }
         if constexpr (kKey) {
-            if (seen < 0x80 && n <= KeyCache::kMaxLen) return key_cache.get(s, n, end_);
+            if (seen < 0x80 && n <= KeyCache::kMaxLen) return key_cache.get(s, n, end_, slot);
         }
         return make_str(s, n, seen);
     }
@@ -369,13 +396,32 @@ private:
         return true;
     }
 
+    // A unit that stands for itself in a narrow scratch buffer, or -1 (a quote, control,
+    // backslash, or a unit the buffer's byte cannot hold: non-ASCII in UTF-8 input).
+    static RJSON_INLINE int32_t plain_unit(C c) {
+        constexpr uint32_t kLimit = kUtf8 ? 0x80 : 0x100;
+        if constexpr (sizeof(C) == 1) {
+            return kPlainByte<kLimit>[c];
+        } else {
+            bool ok = (static_cast<uint32_t>(c) - 0x20u < kLimit - 0x20u) & (c != '"') & (c != '\\');
+            return simd::pick(ok, static_cast<int32_t>(c), -1);
+        }
+    }
+
+    // Whether the two units at h are '0' (one compare for bytes).
+    static RJSON_INLINE bool zeros2(const C* h) {
+        if constexpr (sizeof(C) == 1) {
+            uint16_t w;
+            std::memcpy(&w, h, 2);
+            return w == 0x3030;
+        } else {
+            return (h[0] == '0') & (h[1] == '0');
+        }
+    }
+
     // The 4 hex digits at h as a code unit, or a negative number.
     static int32_t hex4(const C* h) {
-        auto digit = [](C c) -> int32_t {
-            if constexpr (sizeof(C) == 1) return kHexDigit256[c];  // no test on the unit
-            else return c < 0x80 ? kHexDigit[c] : -1;
-        };
-        int32_t a = digit(h[0]), b = digit(h[1]), c = digit(h[2]), d = digit(h[3]);
+        int32_t a = hex_digit(h[0]), b = hex_digit(h[1]), c = hex_digit(h[2]), d = hex_digit(h[3]);
         if ((a | b | c | d) < 0) return -1;
         return (a << 12) | (b << 8) | (c << 4) | d;
     }
@@ -412,33 +458,29 @@ private:
                 size_t room = scratch_.room();
                 const C* limit = cur + (avail < room ? avail : room);
                 uint8_t* d = scratch_.end8();
+                int32_t budget = static_cast<int32_t>(kScalarRun - 2 - plain);
                 uint8_t* const d0 = d;
                 while (cur < limit) {
-                    uint32_t c = *cur;
-                    if (c == '\\') {
-                        uint32_t e = cur[1];
-                        if (e != 'u') {
-                            uint8_t x = e < 0x80 ? kEscaped[e] : 0;
-                            if (RJSON_UNLIKELY(!x)) break;
-                            *d++ = x;
-                            cur += 2;
-                        } else {
-                            int32_t v = hex4(cur + 2);
-                            if (RJSON_UNLIKELY(static_cast<uint32_t>(v) >= 0x100)) break;  // invalid too (< 0)
-                            *d++ = static_cast<uint8_t>(v);
-                            cps |= static_cast<uint32_t>(v);
-                            cur += 6;
-                        }
-                        plain = 0;
-                        continue;
-                    }
-                    // Plain units until a run is long enough for the vector scan.
-                    if (c == '"' || c < 0x20 || c >= (kUtf8 ? 0x80u : 0x100u) || plain + 1 >= kScalarRun) break;
-                    ++plain;
-                    *d++ = static_cast<uint8_t>(c);
-                    cps |= c;
-                    ++cur;
+                    // Each step decodes a plain unit, a two-char escape or a \u00XX with
+                    // no branch on which it is (escape-dense text mixes them at random):
+                    // all three values are read, one is picked, and a negative value
+                    // (anything this loop leaves to the general step) ends it.
+                    uint32_t c = cur[0], e = cur[1];
+                    bool bs = c == '\\', u = e == 'u';
+                    int32_t hex = hex_digit(cur[4]) * 16 | hex_digit(cur[5]);  // bad digit: < 0
+                    hex = simd::pick(zeros2(cur + 2), hex, -1);                      // else wider than a byte
+                    int32_t v = simd::pick(u, hex, static_cast<int32_t>(kEscapedOr1[unit_index(e)]));
+                    // Plain units until a run is long enough for the vector scan: budget
+                    // goes negative at the kScalarRun-th.
+                    v = simd::pick(bs, v, plain_unit(c) | (budget >> 31));
+                    if (RJSON_UNLIKELY(v < 0)) break;
+                    *d++ = static_cast<uint8_t>(v);
+                    cps |= static_cast<uint32_t>(v);
+                    uint32_t bu = bs & u;
+                    cur += 1 + bs + 4 * bu;
+                    budget = simd::pick(bs, int32_t{kScalarRun - 2}, budget - 1);
                 }
+                plain = static_cast<unsigned>(kScalarRun - 2 - budget);
                 scratch_.resize(scratch_.size() + static_cast<size_t>(d - d0));
             }
             if (RJSON_UNLIKELY(cur == end_)) return error("Unterminated string starting at", quote);
@@ -544,7 +586,7 @@ private:
         const C* const first = run;
         const C* cur = stop;
         size_t chars = scratch_.size();
-        bool utf8_run;
+        bool utf8_run, tried_long = false;
         stops_.clear();
         for (;;) {
             utf8_run = false;
@@ -562,6 +604,17 @@ private:
             if (!utf8_run) {
                 chars += static_cast<size_t>(cur - run);
                 cps |= seen;
+            }
+            if constexpr (sizeof(C) == 1) {
+                if (RJSON_UNLIKELY(chars >= kLongString) && cps < 0x80 && !tried_long) {
+                    tried_long = true;
+                    bool taken;
+                    PyObject* str = finish_long_ascii(p, first, cur, chars, &taken);
+                    if (taken) {
+                        *fallback = false;
+                        return str;
+                    }
+                }
             }
             if (cur == end_) return nullptr;
             uint32_t c = *cur;
@@ -598,6 +651,64 @@ private:
         }
         p = cur + 1;
         return str;
+    }
+
+    // A string this long in parse_string_direct, all ASCII so far, is finished in one pass
+    // (finish_long_ascii): a second pass would read it all again, from further away than
+    // the cache each run was just scanned into (text_ascii, 400 KB: 28 -> 23 us).
+    static constexpr size_t kLongString = 65536;
+
+    // The rest of a long ASCII string, each run copied right after its scan into a str
+    // of a guessed length (8x the chars so far, at most one char per unit left), grown 8x
+    // when full and shrunk to fit at the end. Entered at `cur`, a stop, with `chars` chars
+    // before it (the scratch buffer's, then [first, cur) by stops_). *taken false (no
+    // error set) leaves the string to parse_string_direct from `cur`: anything not ASCII,
+    // any error, a failed allocation.
+    PyObject* finish_long_ascii(const C*& p, const C* first, const C* cur, size_t chars, bool* taken) {
+        *taken = false;
+        size_t most = chars + static_cast<size_t>(end_ - cur);
+        size_t cap = most < 8 * chars ? most : 8 * chars;
+        PyObject* str = PyUnicode_New(static_cast<Py_ssize_t>(cap), 127);
+        if (!str) {
+            PyErr_Clear();
+            return nullptr;
+        }
+        uint8_t* d = PyUnicode_1BYTE_DATA(str);
+        fill_direct(d, first, cur, false);
+        size_t len = chars;
+        for (;;) {
+            size_t left = static_cast<size_t>(end_ - cur);
+            if (RJSON_UNLIKELY(len == cap) && left) {
+                cap = most < 8 * cap ? most : 8 * cap;
+                if (PyUnicode_Resize(&str, static_cast<Py_ssize_t>(cap)) < 0) break;
+                d = PyUnicode_1BYTE_DATA(str);
+            }
+            size_t n = cap - len < left ? cap - len : left;
+            uint32_t seen;
+            size_t k = scan_string(cur, n, &seen);
+            if (seen >= 0x80) break;
+            std::memcpy(d + len, cur, k);
+            len += k;
+            cur += k;
+            if (k == n) {
+                if (cur == end_) break;
+                continue;  // out of room
+            }
+            uint32_t c = *cur;
+            if (c == '"') {
+                if (PyUnicode_Resize(&str, static_cast<Py_ssize_t>(len)) < 0) break;
+                *taken = true;
+                p = cur + 1;
+                return str;
+            }
+            unsigned units = c == '\\' ? read_escape(cur, &c) : 0;  // a control char: not here
+            if (!units || c >= 0x80) break;
+            d[len++] = static_cast<uint8_t>(c);
+            cur += units;
+        }
+        PyErr_Clear();
+        Py_DECREF(str);
+        return nullptr;
     }
 
     // parse_string_direct's second pass into d: the scratch buffer's chars, then [first,
@@ -647,6 +758,14 @@ private:
             PyErr_Format(PyExc_RecursionError, "maximum recursion depth exceeded%s", what);
             return false;
         }
+#ifdef RJSON_RECURSION_COUNTER
+        // Py_EnterRecursiveCall only decrements the thread's counter while it is
+        // positive; the call is kept for where it may raise.
+        if (RJSON_LIKELY(*recursion_remaining_ > 0)) {
+            --*recursion_remaining_;
+            return true;
+        }
+#endif
         if (RJSON_UNLIKELY(Py_EnterRecursiveCall(what))) {
             --depth_;
             return false;
@@ -654,7 +773,11 @@ private:
         return true;
     }
     void leave() {
+#ifdef RJSON_RECURSION_COUNTER
+        ++*recursion_remaining_;  // all Py_LeaveRecursiveCall does
+#else
         Py_LeaveRecursiveCall();
+#endif
         --depth_;
     }
 
@@ -757,25 +880,56 @@ private:
         if (q < end_ && *q == '}') {
             ++q;
         } else {
+            // Where the guess for the next key is kept (see KeyCache::take_if_next); an
+            // uncached key leaves its successor's guess in `none`.
+            KeyCache::Slot** guess = key_cache.first_guess(depth_);
+            KeyCache::Slot* none = key_cache.no_guess();
             for (;;) {
                 if (RJSON_UNLIKELY(q == end_ || *q != '"')) {
                     error("Expecting property name enclosed in double quotes", q);
                     goto fail;
                 }
-                PyObject* k = parse_string<true>(q);
-                if (RJSON_UNLIKELY(!k) || RJSON_UNLIKELY(!stack_.push(k))) goto fail;
-                q = skip_ws(q);
-                if (RJSON_UNLIKELY(q == end_ || *q != ':')) {
-                    error("Expecting ':' delimiter", q);
-                    goto fail;
+                PyObject* k = KeyCache::take_if_next(*guess, q + 1, end_);
+                if (RJSON_LIKELY(k)) {
+                    q += (*guess)->len + 2;
+                    guess = KeyCache::next_guess(*guess);
+                } else {
+                    KeyCache::Slot* slot = nullptr;
+                    k = parse_string<true>(q, &slot);
+                    if (RJSON_UNLIKELY(!k)) goto fail;
+                    if (slot) {
+                        *guess = slot;
+                        guess = KeyCache::next_guess(slot);
+                    } else {
+                        *guess = key_cache.no_guess();
+                        guess = &none;
+                    }
+                    // Keys from the key cache come hashed; the others are hashed here, so
+                    // that building the dict has nothing left that could fail.
+                    if (RJSON_UNLIKELY(reinterpret_cast<PyASCIIObject*>(k)->hash == -1) && PyObject_Hash(k) == -1) {
+                        Py_DECREF(k);
+                        goto fail;
+                    }
                 }
-                q = skip_ws(q + 1);
+                if (RJSON_UNLIKELY(!stack_.push(k))) goto fail;
+                // json.dumps writes ": " and ", " (or ":" and ","; indentation after the
+                // comma): those are tested as they come, anything else takes skip_ws.
+                if (RJSON_LIKELY(q < end_ && *q == ':')) {
+                    q = skip_ws_after_separator(q + 1);
+                } else {
+                    q = skip_ws(q);
+                    if (RJSON_UNLIKELY(q == end_ || *q != ':')) {
+                        error("Expecting ':' delimiter", q);
+                        goto fail;
+                    }
+                    q = skip_ws(q + 1);
+                }
                 PyObject* v = parse_value(q);
                 if (RJSON_UNLIKELY(!v) || RJSON_UNLIKELY(!stack_.push(v))) goto fail;
-                q = skip_ws(q);
+                if (RJSON_UNLIKELY(q == end_ || (*q != ',' && *q != '}'))) q = skip_ws(q);
                 if (q < end_ && *q == ',') {
                     const C* comma = q;
-                    q = skip_ws(q + 1);
+                    q = skip_ws_after_separator(q + 1);
                     if constexpr (kTrailingCommaErrors) {
                         if (RJSON_UNLIKELY(q < end_ && *q == '}')) {
                             error("Illegal trailing comma before end of object", comma);
@@ -883,10 +1037,14 @@ private:
     PyObject* doc_;
     const Options& opts_;
     StackGuard c_stack_;
+#ifdef RJSON_RECURSION_COUNTER
+    int* recursion_remaining_ = recursion_counter(PyThreadState_Get());
+#endif
     int depth_ = 0;
     ValueStack stack_;
     Scratch scratch_;
     StopList stops_;
+    ObjectAllocator alloc_;
 };
 
 }  // namespace rjson::decode

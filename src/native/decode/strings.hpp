@@ -23,7 +23,7 @@ PyObject* make_str(const C* s, size_t n, uint32_t seen) {
         case PyUnicode_1BYTE_KIND: {
             Py_UCS1* d = PyUnicode_1BYTE_DATA(str);
             if constexpr (sizeof(C) == 1) std::memcpy(d, s, n);
-            else for (size_t i = 0; i < n; ++i) d[i] = static_cast<Py_UCS1>(s[i]);
+            else simd::narrow_to_bytes(d, s, n);
             break;
         }
         case PyUnicode_2BYTE_KIND: {
@@ -57,11 +57,35 @@ inline constexpr auto kHexDigit = [] {
     return t;
 }();
 
+// Over every byte: the escaped char, or -1 if there is none (and for 'u').
+inline constexpr auto kEscapedOr1 = [] {
+    struct { int16_t v[256] = {}; constexpr int16_t operator[](uint32_t i) const { return v[i]; } } t;
+    for (int i = 0; i < 256; ++i) t.v[i] = i < 128 && kEscaped[static_cast<uint32_t>(i)] ? kEscaped[static_cast<uint32_t>(i)] : -1;
+    return t;
+}();
+// Each byte that stands for itself in a string (from 0x20 up to kLimit, but '"' and
+// '\\'), or -1.
+template <uint32_t kLimit>
+inline constexpr auto kPlainByte = [] {
+    struct { int16_t v[256] = {}; constexpr int16_t operator[](uint32_t i) const { return v[i]; } } t;
+    for (int i = 0; i < 256; ++i) t.v[i] = i >= 0x20 && i < static_cast<int>(kLimit) && i != '"' && i != '\\' ? i : -1;
+    return t;
+}();
+// Each byte's hex digit value, or -1 (for lookups with no range test).
 inline constexpr auto kHexDigit256 = [] {
     struct { int8_t v[256] = {}; constexpr int8_t operator[](uint32_t i) const { return v[i]; } } t;
     for (int i = 0; i < 256; ++i) t.v[i] = i < 128 ? kHexDigit[static_cast<uint32_t>(i)] : -1;
     return t;
 }();
+
+// A code unit as an index into those tables: units above 0xFF read entry 0xFF ("none").
+template <class C>
+RJSON_INLINE uint32_t unit_index(C c) {
+    if constexpr (sizeof(C) == 1) return c;
+    else return c > 0xFF ? 0xFFu : static_cast<uint32_t>(c);
+}
+template <class C>
+RJSON_INLINE int32_t hex_digit(C c) { return kHexDigit256[unit_index(c)]; }
 
 // A growable buffer for strings that need decoding (escapes, UTF-8 with escapes). It
 // holds bytes while every char is below 0x100, the usual case (ASCII text with a few

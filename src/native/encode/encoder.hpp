@@ -645,25 +645,82 @@ private:
         }
     }
 
-    // Items of a list or tuple from index *i on.
+    // Items of a list or tuple from index *index on. The loop's state lives in locals:
+    // every store through p may alias memory, so anything read through a pointer would
+    // be loaded again after each item. The list's size and items are read again after
+    // the general path, which may run default= (that may resize the list, as in json),
+    // and only then: nothing else can change them.
     template <bool kIsList, class C>
-    Lane lane_items(PyObject* seq, Py_ssize_t* i) {
+    RJSON_INLINE Lane lane_items(PyObject* seq, Py_ssize_t* index) {
         auto size = [seq] { return kIsList ? PyList_GET_SIZE(seq) : PyTuple_GET_SIZE(seq); };
+        auto items = [seq] {
+            return kIsList ? reinterpret_cast<PyListObject*>(seq)->ob_item : reinterpret_cast<PyTupleObject*>(seq)->ob_item;
+        };
         const int kind = w_.kind();
         C* p = w_.template cur<C>();
         C* end = w_.template lim<C>();
-        for (; *i < size(); ++*i) {
-            PyObject* item = kIsList ? PyList_GET_ITEM(seq, *i) : PyTuple_GET_ITEM(seq, *i);
+        Py_ssize_t i = *index, n = size();
+        PyObject* const* item_at = items();
+        for (; i < n; ++i) {
+            PyObject* item = item_at[i];
+            // A long list's item array streamed ahead, a cache line per 8 items: under
+            // load from other processes the hardware prefetcher left the loop waiting
+            // on it (bools: -30% time then; even when quiet).
+            if ((i & 7) == 0 && i + 128 < n) __builtin_prefetch(item_at + i + 128);
             if (!lane_room(p, end)) return Lane::error;
-            if (*i) p = lane_item_sep(p);
+            if (i) p = lane_item_sep(p);
             if (C* q = lane_value(p, end, item)) {
                 p = q;
                 continue;
             }
             w_.set_cur(p);
-            if (!element(item)) return Lane::error;
+            if (!lane_element<C>(item)) return Lane::error;
             if (w_.kind() != kind) {
-                ++*i;
+                *index = i + 1;
+                return Lane::widened;
+            }
+            p = w_.template cur<C>();
+            end = w_.template lim<C>();
+            n = size();
+            item_at = items();
+        }
+        *index = i;
+        w_.set_cur(p);
+        return Lane::done;
+    }
+
+    // Members from walk.next(&key, &value) until it returns false: an exact dict walked
+    // in place (DictWalk), or sort_keys' sorted pairs. walk.reload() follows anything
+    // that may have run Python code.
+    template <class C, class Walk>
+    RJSON_INLINE Lane lane_members(Walk& walk, bool* first_member) {
+        const int kind = w_.kind();
+        PyObject *k, *v;
+        C* p = w_.template cur<C>();
+        C* end = w_.template lim<C>();
+        bool first = *first_member;
+        while (walk.next(&k, &v)) {
+            if (!lane_room(p, end)) return Lane::error;
+            C* q = nullptr;
+            if (RJSON_LIKELY(PyUnicode_CheckExact(k))) q = lane_str(first ? p : lane_item_sep(p), end, k);
+            if (q && static_cast<size_t>(end - q) >= lane_room_needed()) {
+                p = lane_key_sep(q);
+                first = false;
+                if ((q = lane_value(p, end, v))) {
+                    p = q;
+                    continue;
+                }
+                w_.set_cur(p);
+                if (!lane_element<C>(v)) return Lane::error;
+            } else {
+                w_.set_cur(p);
+                int written = member(k, v, first);
+                if (written < 0) return Lane::error;
+                if (written) first = false;
+            }
+            walk.reload();
+            if (w_.kind() != kind) {
+                *first_member = first;
                 return Lane::widened;
             }
             p = w_.template cur<C>();
@@ -673,39 +730,66 @@ private:
         return Lane::done;
     }
 
-    // Members from next(&key, &value) until it returns false: an exact dict walked in
-    // place, or sort_keys' sorted pairs.
-    template <class C, class Next>
-    Lane lane_members(Next& next, bool* first) {
-        const int kind = w_.kind();
-        PyObject *k, *v;
-        C* p = w_.template cur<C>();
-        C* end = w_.template lim<C>();
-        while (next(&k, &v)) {
-            if (!lane_room(p, end)) return Lane::error;
-            C* q = nullptr;
-            if (RJSON_LIKELY(PyUnicode_CheckExact(k))) q = lane_str(*first ? p : lane_item_sep(p), end, k);
-            if (q && static_cast<size_t>(end - q) >= lane_room_needed()) {
-                p = lane_key_sep(q);
-                *first = false;
-                if ((q = lane_value(p, end, v))) {
-                    p = q;
-                    continue;
-                }
-                w_.set_cur(p);
-                if (!element(v)) return Lane::error;
-            } else {
-                w_.set_cur(p);
-                int written = member(k, v, *first);
-                if (written < 0) return Lane::error;
-                if (written) *first = false;
-            }
-            if (w_.kind() != kind) return Lane::widened;
-            p = w_.template cur<C>();
-            end = w_.template lim<C>();
+    // A value the lane does not write inline, at the writer's position. An exact dict,
+    // list or tuple stays in the lane (the general path's dispatch, its checks of the
+    // options and the restart of a lane loop cost more than a small container's items);
+    // anything else goes the general way.
+    template <class C>
+    RJSON_INLINE bool lane_element(PyObject* o) {
+        PyTypeObject* t = Py_TYPE(o);
+        if (nest_) {
+            if (t == &PyDict_Type) return lane_nested<C, Nested::dict>(o);
+            if (t == &PyList_Type) return lane_nested<C, Nested::list>(o);
+            if (t == &PyTuple_Type) return lane_nested<C, Nested::tuple>(o);
         }
-        w_.set_cur(p);
-        return Lane::done;
+        return element(o);
+    }
+
+    // Whether lane_element may write containers itself: always for dumpb; for dumps only
+    // where the general path would walk them with the lane too (no indent, and no
+    // sort_keys or default=, which take other walks).
+    bool nest_allowed() const {
+        if constexpr (kJson) return lane_open() && !opt_.pretty && !opt_.sort_keys && !opt_.default_fn;
+        else return true;
+    }
+
+    enum class Nested { dict, list, tuple };
+
+    // The container o, as dict() and list() would write it (the same recursion checks,
+    // marker and reference held). The writer has lane room at its position. If the
+    // writer widens on the way, the container is finished at the new width and the
+    // caller sees the new kind.
+    template <class C, Nested kWhat>
+    RJSON_NOINLINE bool lane_nested(PyObject* o) {
+        if (!enter_recursion()) return false;
+        bool ok = false;
+        if ((kWhat == Nested::dict ? PyDict_GET_SIZE(o) : Py_SIZE(o)) == 0) {
+            C* p = w_.template cur<C>();
+            p[0] = kWhat == Nested::dict ? '{' : '[';
+            p[1] = kWhat == Nested::dict ? '}' : ']';
+            w_.set_cur(p + 2);
+            ok = true;
+        } else if (push_marker(o)) {
+            Py_INCREF(o);
+            C* p = w_.template cur<C>();
+            *p = kWhat == Nested::dict ? '{' : '[';
+            w_.set_cur(p + 1);
+            if constexpr (kWhat == Nested::dict) {
+                DictWalk walk(o);
+                bool first = true;
+                ok = lane([&](auto* unit) { return lane_members<std::remove_pointer_t<decltype(unit)>>(walk, &first); });
+            } else {
+                Py_ssize_t i = 0;
+                constexpr bool kIsList = kWhat == Nested::list;
+                ok = lane([&](auto* unit) { return lane_items<kIsList, std::remove_pointer_t<decltype(unit)>>(o, &i); });
+            }
+            ok = ok && w_.reserve(1);
+            if (ok) w_.put(kWhat == Nested::dict ? '}' : ']');
+            Py_DECREF(o);
+            pop_marker();
+        }
+        leave_recursion();
+        return ok;
     }
 
     // `marker` is the object json marks for check_circular; `seq` holds the items.
@@ -763,8 +847,8 @@ private:
         // (Under indent with a default=, the loop below checks for resizing as json's does.)
         if (lane_open() && !(kJson && opt_.default_fn && (py_encoder() || !kCItemsSnapshot))) {
             bool first = true;
-            auto next = [&](PyObject** k, PyObject** v) { return dict_next(d, &pos, k, v); };
-            return lane([&](auto* unit) { return lane_members<std::remove_pointer_t<decltype(unit)>>(next, &first); }) &&
+            DictWalk walk(d);
+            return lane([&](auto* unit) { return lane_members<std::remove_pointer_t<decltype(unit)>>(walk, &first); }) &&
                    close('}');
         }
         const Py_ssize_t size = PyDict_GET_SIZE(d);
@@ -828,15 +912,19 @@ private:
             });
             ok = open('{');
             if (ok && lane_open()) {
-                Py_ssize_t i = 0;
+                struct PairWalk {
+                    const Pair* pair;
+                    const Pair* end;
+                    bool next(PyObject** k, PyObject** v) {
+                        if (pair == end) return false;
+                        *k = pair->key;
+                        *v = pair++->value;
+                        return true;
+                    }
+                    void reload() {}  // the pairs are held: nothing can change them
+                } walk{pairs, pairs + count};
                 bool first = true;
-                auto next = [&](PyObject** k, PyObject** v) {
-                    if (i == count) return false;
-                    *k = pairs[i].key;
-                    *v = pairs[i++].value;
-                    return true;
-                };
-                ok = lane([&](auto* unit) { return lane_members<std::remove_pointer_t<decltype(unit)>>(next, &first); });
+                ok = lane([&](auto* unit) { return lane_members<std::remove_pointer_t<decltype(unit)>>(walk, &first); });
             } else {
                 for (Py_ssize_t i = 0; ok && i < count; ++i) ok = member(pairs[i].key, pairs[i].value, i == 0) >= 0;
             }
@@ -932,6 +1020,7 @@ private:
     W& w_;
     const Options& opt_;
     StackGuard c_stack_;
+    const bool nest_ = nest_allowed();  // (after opt_, which it reads)
     int depth_ = 0;
     int default_depth_ = 0;
     int level_ = 0;  // indentation level

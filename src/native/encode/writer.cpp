@@ -41,6 +41,16 @@ PyObject* UnicodeWriter::finish() {
         if (s) std::memcpy(PyUnicode_DATA(s), scratch_, len_);
         return s;
     }
+    const size_t capacity = (cap_ + simd::kStoreSlack) * static_cast<size_t>(kind_);
+    if (BufferSizes::copy_out(capacity)) {
+        PyObject* s = PyUnicode_New(static_cast<Py_ssize_t>(len_), max_char(kind_, latin1_));
+        if (!s) return nullptr;
+        std::memcpy(PyUnicode_DATA(s), buf_, len_ * static_cast<size_t>(kind_));
+        Py_CLEAR(str_);
+        buf_ = nullptr;
+        BufferSizes::freed(capacity);
+        return s;
+    }
     if (PyUnicode_Resize(&str_, static_cast<Py_ssize_t>(len_)) < 0) return nullptr;
     buf_ = nullptr;  // it was the str's data
     return std::exchange(str_, nullptr);

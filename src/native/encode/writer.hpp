@@ -8,6 +8,7 @@
 // Both writers offer typed cursors, cur<C>() and lim<C>(), for loops that keep the
 // position in a local (see Encoder's fast lane); C is the current unit type.
 #pragma once
+#include <atomic>
 #include <cstring>
 #include "common/py.hpp"
 #include "simd/kernels.hpp"
@@ -23,6 +24,35 @@ inline size_t grown_capacity(size_t capacity, size_t needed) {
     const size_t factor = capacity < (size_t{1} << 24) ? 4 : 2;
     return capacity * factor > needed ? capacity * factor : needed + capacity;
 }
+
+// Whether finish() should copy the output out of a buffer of `capacity` bytes into an
+// object of its exact size and free the buffer, instead of shrinking the buffer in place.
+//
+// Why: glibc serves requests above its mmap threshold (128 KiB at first) with fresh
+// mappings, whose every page faults when first written (~2 us each here), and raises
+// the threshold to the size of each such mapping freed. A buffer shrunk in place is
+// freed at the output's size, below the capacity the next call of that size asks for
+// again: every call then got a fresh mapping (records, 360 KB: ~88 faults a call, a
+// third of dumpb's time). Freeing the full buffer once teaches the allocator its size;
+// requests up to it then come from the heap, whose pages are already mapped, and later
+// buffers no larger are shrunk in place as before (heap blocks shrink without a copy).
+// So the copy is made only the first time the capacity exceeds every buffer freed so
+// far, between the threshold's floor and its ceiling (32 MiB, above which glibc always
+// maps and never raises it). With another allocator it costs that one copy per size.
+class BufferSizes {
+public:
+    static bool copy_out(size_t capacity) {
+        return capacity >= kMapFloor && capacity <= kMapCeiling && capacity > freed_.load(std::memory_order_relaxed);
+    }
+    static void freed(size_t capacity) {
+        if (capacity > freed_.load(std::memory_order_relaxed)) freed_.store(capacity, std::memory_order_relaxed);
+    }
+
+private:
+    static constexpr size_t kMapFloor = size_t{128} << 10;
+    static constexpr size_t kMapCeiling = size_t{32} << 20;
+    static inline std::atomic<size_t> freed_{0};  // largest capacity freed by copy_out
+};
 
 // Bytes-or-ASCII output: a PyBytes for dumpb, a compact ASCII str for dumps with
 // ensure_ascii (every byte written is ASCII there, so the str is valid as it stands).
@@ -63,6 +93,15 @@ public:
         if (!obj_) {
             PyObject* o = create(len);
             if (o) std::memcpy(data(o), scratch_, len);
+            return o;
+        }
+        const size_t capacity = static_cast<size_t>(end_ - base_) + simd::kByteStoreSlack;
+        if (BufferSizes::copy_out(capacity)) {
+            PyObject* o = create(len);
+            if (!o) return nullptr;
+            std::memcpy(data(o), base_, len);
+            Py_CLEAR(obj_);
+            BufferSizes::freed(capacity);
             return o;
         }
         if (!resize(&obj_, len)) return nullptr;

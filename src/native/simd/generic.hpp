@@ -75,28 +75,60 @@ size_t widen_plain(To* dst, const From* src, size_t n) {
     }
 }
 
+// How far ahead a long string's scan asks for the input: its first read is usually of
+// memory no cache holds yet (a fresh document), and the hardware's stream prefetchers
+// stop at each 4 KiB page (text_ascii, fresh inputs: 29 -> 22.5 us; 1 and 2 KiB ahead:
+// 23.5 and 25.8 us).
+inline constexpr size_t kScanPrefetch = 4096;
+
 template <class Ops, class C>
 size_t scan_string(const C* src, size_t n, uint32_t* seen) {
     constexpr size_t kLanes = Ops::kBytes / sizeof(C);
     auto acc = Ops::zero();
     size_t i = 0;
-    for (;;) {
-        bool partial = i + kLanes > n;
-        if (partial && i == n) break;
-        auto v = partial ? Ops::load_partial(src + i, (n - i) * sizeof(C)) : Ops::load(src + i);
-        if (uint64_t m = Ops::template stops<C>(v)) {
-            size_t lane = first_lane<Ops, C>(m);
-            acc = Ops::bit_or(acc, Ops::keep_first_bytes(v, lane * sizeof(C)));
-            i += lane;
-            if (i > n) i = n;
-            break;
+    typename Ops::V v;
+    uint64_t m;
+    if (n >= kLanes) {
+        // The first four vectors one at a time: most strings end there, and a longer
+        // step would load past them (twitter, whose strings mostly end within two: a
+        // four-vector step from the second cost +15% in this kernel). Then four vectors
+        // a step with one test for their stops (text_ascii: 10.5 -> 6 us for 400 KB); the
+        // step that holds the stop is looked at again one vector at a time.
+        do {
+            v = Ops::load(src + i);
+            if ((m = Ops::template stops<C>(v))) goto found;
+            acc = Ops::bit_or(acc, v);
+            i += kLanes;
+        } while (i < 4 * kLanes && i + kLanes <= n);
+        for (; i + 4 * kLanes <= n; i += 4 * kLanes) {
+            __builtin_prefetch(reinterpret_cast<const char*>(src + i) + kScanPrefetch);
+            auto a = Ops::load(src + i), b = Ops::load(src + i + kLanes);
+            auto c = Ops::load(src + i + 2 * kLanes), d = Ops::load(src + i + 3 * kLanes);
+            if (Ops::template stops<C>(a) | Ops::template stops<C>(b) | Ops::template stops<C>(c) |
+                Ops::template stops<C>(d))
+                break;
+            acc = Ops::bit_or(acc, Ops::bit_or(Ops::bit_or(a, b), Ops::bit_or(c, d)));
         }
-        acc = Ops::bit_or(acc, v);
-        if (partial) { i = n; break; }
-        i += kLanes;
+        for (; i + kLanes <= n; i += kLanes) {
+            v = Ops::load(src + i);
+            if ((m = Ops::template stops<C>(v))) goto found;
+            acc = Ops::bit_or(acc, v);
+        }
+    }
+    if (i < n) {
+        // The tail: its lanes past the end read as zero, which are controls (stops).
+        v = Ops::load_partial(src + i, (n - i) * sizeof(C));
+        m = Ops::template stops<C>(v);
+        goto found;
     }
     *seen = Ops::template horizontal_or<C>(acc);
-    return i;
+    return n;
+found:
+    size_t lane = first_lane<Ops, C>(m);
+    acc = Ops::bit_or(acc, Ops::keep_first_bytes(v, lane * sizeof(C)));
+    i += lane;
+    *seen = Ops::template horizontal_or<C>(acc);
+    return i < n ? i : n;
 }
 
 // UCS-2 to UTF-8 for chars that need no escaping. Runs of ASCII go a vector at a time;

@@ -6,11 +6,26 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
 namespace rjson::simd {
+
+// cond ? a : b as a conditional move, for choices that follow the data (escape-dense
+// text mixes plain chars and escapes at random; floats of every shape), where a branch
+// would mispredict: GCC makes most such ternaries branches. T: a 32- or 64-bit integer
+// or a pointer.
+template <class T>
+[[gnu::always_inline]] inline T pick(bool cond, T a, T b) {
+#if defined(__x86_64__) && defined(__GNUC__)
+    __asm__("testb %1, %1\n\tcmovnz %2, %0" : "+r"(b) : "q"(cond), "rm"(a) : "cc");
+    return b;
+#else
+    return cond ? a : b;
+#endif
+}
 
 template <class C>
 inline bool is_json_ws(C c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
@@ -53,18 +68,72 @@ inline uint64_t load8_as_bytes(const C* p) {
     return w;
 }
 
+#if defined(__SSE2__)
+// Sixteen units at p as sixteen bytes: ASCII units as themselves, any other as 0x7F or
+// a byte >= 0x80 (signed saturating packs). Byte tests for ASCII (whitespace, quotes,
+// controls) then serve every kind: a UCS2 or UCS4 str pays one or three packs per 16
+// units instead of running each test on 2 or 4 vectors.
+template <class C>
+inline __m128i load16_as_bytes(const C* p) {
+    auto* v = reinterpret_cast<const __m128i*>(p);
+    if constexpr (sizeof(C) == 1) return _mm_loadu_si128(v);
+    else if constexpr (sizeof(C) == 2) return _mm_packs_epi16(_mm_loadu_si128(v), _mm_loadu_si128(v + 1));
+    else
+        return _mm_packs_epi16(_mm_packs_epi32(_mm_loadu_si128(v), _mm_loadu_si128(v + 1)),
+                               _mm_packs_epi32(_mm_loadu_si128(v + 2), _mm_loadu_si128(v + 3)));
+}
+#endif
+
+// Copies the n units at s (each below 0x100) to d as bytes, reading and writing only
+// [0, n): a UCS2 or UCS4 document's ASCII strings are most of its strs.
+template <class C>
+inline void narrow_to_bytes(uint8_t* d, const C* s, size_t n) {
+    static_assert(sizeof(C) > 1);
+#if defined(__SSE2__)
+    if (n >= 16) {
+        // Unsigned packs (after a signed one from 32 bits, exact below 0x8000) keep
+        // 0x80..0xFF, which load16_as_bytes would not.
+        auto narrow16 = [](const C* p) {
+            auto* v = reinterpret_cast<const __m128i*>(p);
+            if constexpr (sizeof(C) == 2) return _mm_packus_epi16(_mm_loadu_si128(v), _mm_loadu_si128(v + 1));
+            else
+                return _mm_packus_epi16(_mm_packs_epi32(_mm_loadu_si128(v), _mm_loadu_si128(v + 1)),
+                                        _mm_packs_epi32(_mm_loadu_si128(v + 2), _mm_loadu_si128(v + 3)));
+        };
+        // Whole blocks, then the last 16 units again, overlapping.
+        for (size_t i = 0; i + 16 <= n; i += 16) _mm_storeu_si128(reinterpret_cast<__m128i*>(d + i), narrow16(s + i));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(d + n - 16), narrow16(s + n - 16));
+        return;
+    }
+#endif
+    if (n >= 8) {
+        uint64_t a = load8_as_bytes(s), b = load8_as_bytes(s + n - 8);
+        std::memcpy(d, &a, 8);
+        std::memcpy(d + n - 8, &b, 8);
+        return;
+    }
+    for (size_t i = 0; i < n; ++i) d[i] = static_cast<uint8_t>(s[i]);
+}
+
 // The first non-whitespace unit in [p, end), or end. Indentation comes in runs of
-// dozens of spaces in pretty-printed documents: 16 bytes at a time.
+// dozens of spaces in pretty-printed documents: 16 units at a time (narrowed to bytes
+// in a UCS2 str: citm_catalog as str -9% instructions), but 4 in a UCS4 str, where 16
+// units are 4 loads and 3 packs and the narrowed loop timed 1-2% slower on twitter.
 template <class C>
 inline const C* skip_ws_run(const C* p, const C* end) {
 #if defined(__SSE2__)
-    constexpr size_t kUnits = 16 / sizeof(C);
-    while (static_cast<size_t>(end - p) >= kUnits) {
-        __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-        unsigned ws = lanes_equal<C>(v, ' ') | lanes_equal<C>(v, '\n') | lanes_equal<C>(v, '\r') |
-                      lanes_equal<C>(v, '\t');
-        unsigned other = ~ws & 0xFFFF;
-        if (other) return p + __builtin_ctz(other) / sizeof(C);
+    constexpr ptrdiff_t kUnits = sizeof(C) == 4 ? 4 : 16;
+    while (end - p >= kUnits) {
+        __m128i v = sizeof(C) == 4 ? _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)) : load16_as_bytes(p);
+        using Lane = std::conditional_t<sizeof(C) == 4, C, uint8_t>;
+        // Indentation is spaces: the other three kinds are compared only in a block
+        // where something else than a space comes first.
+        unsigned other = ~lanes_equal<Lane>(v, ' ') & 0xFFFF;
+        if (other) {
+            if (!is_json_ws(p[__builtin_ctz(other) / sizeof(Lane)])) return p + __builtin_ctz(other) / sizeof(Lane);
+            other &= ~(lanes_equal<Lane>(v, '\n') | lanes_equal<Lane>(v, '\r') | lanes_equal<Lane>(v, '\t'));
+            if (other) return p + __builtin_ctz(other) / sizeof(Lane);
+        }
         p += kUnits;
     }
 #endif
@@ -72,55 +141,47 @@ inline const C* skip_ws_run(const C* p, const C* end) {
     return p;
 }
 
-// The first 32 bytes of a string's body at s (all readable): the index of the first
-// '"', '\\' or control unit (32 / sizeof(C) if none), and in *seen the class of the
-// widest unit before it: 0 (ASCII), 0x80, 0x100 or 0x10000 (at least that, below the
-// next), which is all a str's kind depends on. Most keys and short values end here,
-// without a kernel call; both blocks are always looked at, so the length costs no
-// mispredicted branch.
+// How many units scan_string_head looks at: 32 bytes of UTF-8 or UCS1, 16 wider units.
 template <class C>
-inline unsigned scan_string32(const C* s, uint32_t* seen) {
+inline constexpr unsigned kHeadUnits = sizeof(C) == 1 ? 32 : 16;
+
+// The first kHeadUnits<C> units of a string's body at s (all readable): the index of
+// the first '"', '\\' or control unit (kHeadUnits<C> if none), and in *seen the class
+// of the widest unit before it: 0 (ASCII), or a value of that unit's kind (0x80..0xFF,
+// 0x100..0xFFFF, 0x10000 and up: callers compare it with the kind boundaries), which is
+// all a str's kind depends on. Most keys and short values end here, without a kernel
+// call; the whole head is always looked at, so the length costs no mispredicted branch.
+template <class C>
+inline unsigned scan_string_head(const C* s, uint32_t* seen) {
 #if defined(__SSE2__)
-    // Lanes with a bit set under `high_bits` (a unit mask), as a byte mask.
-    auto any_above = [](__m128i v, uint32_t high_bits) {
-        __m128i zero;
-        if constexpr (sizeof(C) == 1) return static_cast<unsigned>(_mm_movemask_epi8(v));  // only 0x80
-        else if constexpr (sizeof(C) == 2)
-            zero = _mm_cmpeq_epi16(_mm_and_si128(v, _mm_set1_epi16(static_cast<short>(high_bits))), _mm_setzero_si128());
-        else zero = _mm_cmpeq_epi32(_mm_and_si128(v, _mm_set1_epi32(static_cast<int>(high_bits))), _mm_setzero_si128());
-        return ~static_cast<unsigned>(_mm_movemask_epi8(zero)) & 0xFFFF;
-    };
+    // Bytes that stop a string: controls, '"' and '\\' (ASCII, exact in any narrowing).
     auto stops = [](__m128i v) {
-        __m128i ctrl;
-        if constexpr (sizeof(C) == 1)
-            ctrl = _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8(static_cast<char>(0xE0))), _mm_setzero_si128());
-        else if constexpr (sizeof(C) == 2)
-            ctrl = _mm_cmpeq_epi16(_mm_and_si128(v, _mm_set1_epi16(static_cast<short>(0xFFE0))), _mm_setzero_si128());
-        else ctrl = _mm_cmpeq_epi32(_mm_and_si128(v, _mm_set1_epi32(~0x1F)), _mm_setzero_si128());
-        return static_cast<unsigned>(_mm_movemask_epi8(ctrl)) | lanes_equal<C>(v, '"') | lanes_equal<C>(v, '\\');
+        __m128i ctrl = _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8(static_cast<char>(0xE0))), _mm_setzero_si128());
+        return static_cast<unsigned>(_mm_movemask_epi8(ctrl)) | lanes_equal<uint8_t>(v, '"') |
+               lanes_equal<uint8_t>(v, '\\');
     };
-    auto both = [](unsigned lo, unsigned hi) { return lo | (static_cast<uint64_t>(hi) << 16); };
-    __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
-    __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s) + 1);
-    unsigned k = static_cast<unsigned>(__builtin_ctzll(both(stops(a), stops(b)) | (uint64_t{1} << 32)));  // bytes
-    uint64_t before = (uint64_t{1} << k) - 1;
-    uint32_t cls = 0;
-    if (both(any_above(a, ~0x7Fu), any_above(b, ~0x7Fu)) & before) {
-        cls = 0x80;
-        if constexpr (sizeof(C) > 1) {
-            if (both(any_above(a, ~0xFFu), any_above(b, ~0xFFu)) & before) cls = 0x100;
-        }
-        if constexpr (sizeof(C) > 2) {
-            if (both(any_above(a, ~0xFFFFu), any_above(b, ~0xFFFFu)) & before) cls = 0x10000;
-        }
+    if constexpr (sizeof(C) == 1) {
+        __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
+        __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s) + 1);
+        unsigned k = static_cast<unsigned>(__builtin_ctzll(stops(a) | (uint64_t{stops(b)} << 16) | (uint64_t{1} << 32)));
+        uint64_t high = static_cast<unsigned>(_mm_movemask_epi8(a)) | (uint64_t(_mm_movemask_epi8(b)) << 16);
+        *seen = (high & ((uint64_t{1} << k) - 1)) ? 0x80 : 0;
+        return k;
+    } else {
+        // Narrowed to bytes, a non-ASCII unit is 0x7F or >= 0x80: those (and DEL) send
+        // the units before the stop to an exact OR, which only non-ASCII text pays.
+        __m128i v = load16_as_bytes(s);
+        unsigned k = static_cast<unsigned>(__builtin_ctz(stops(v) | 0x10000u));
+        uint32_t cls = 0;
+        if ((static_cast<unsigned>(_mm_movemask_epi8(v)) | lanes_equal<uint8_t>(v, 0x7F)) & ((1u << k) - 1))
+            for (unsigned i = 0; i < k; ++i) cls |= s[i];
+        *seen = cls;
+        return k;
     }
-    *seen = cls;
-    return k / sizeof(C);
 #else
-    constexpr unsigned kUnits = 32 / sizeof(C);
     unsigned k = 0;
     uint32_t acc = 0;
-    for (; k < kUnits && s[k] >= 0x20 && s[k] != '"' && s[k] != '\\'; ++k) acc |= s[k];
+    for (; k < kHeadUnits<C> && s[k] >= 0x20 && s[k] != '"' && s[k] != '\\'; ++k) acc |= s[k];
     *seen = acc;
     return k;
 #endif

@@ -42,7 +42,8 @@ struct Kernels {
     size_t (*ucs2_to_utf8)(uint8_t* dst, const uint16_t* src, size_t n, size_t* written);
 
     // Decoding: index of the first '"', '\\' or control (< 0x20) unit in src[0, n), or n.
-    // *seen gets the OR of all units before it, so the caller knows the widest char class.
+    // *seen gets the OR of all units before it, or for bytes only its class (0x80 if a
+    // byte is >= 0x80, else 0): callers need only the widest char's class.
     size_t (*scan_string_u8)(const uint8_t* src, size_t n, uint32_t* seen);
     size_t (*scan_string_u16)(const uint16_t* src, size_t n, uint32_t* seen);
     size_t (*scan_string_u32)(const uint32_t* src, size_t n, uint32_t* seen);

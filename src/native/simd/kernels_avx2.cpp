@@ -58,6 +58,7 @@ struct Avx2 {
         return static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_or_si256(low, _mm256_or_si256(quote, bslash))));
     }
     template <class C> static uint32_t horizontal_or(V v) {
+        if constexpr (sizeof(C) == 1) return _mm256_movemask_epi8(v) ? 0x80 : 0;  // only the class matters
         __m128i x = _mm_or_si128(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
         alignas(16) C lanes[16 / sizeof(C)];
         _mm_store_si128(reinterpret_cast<__m128i*>(lanes), x);

@@ -49,6 +49,7 @@ struct Avx512 {
                _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\\'));
     }
     template <class C> static uint32_t horizontal_or(V v) {
+        if constexpr (sizeof(C) == 1) return _mm512_movepi8_mask(v) ? 0x80 : 0;  // only the class matters
         __m256i y = _mm256_or_si256(_mm512_castsi512_si256(v), _mm512_extracti64x4_epi64(v, 1));
         __m128i x = _mm_or_si128(_mm256_castsi256_si128(y), _mm256_extracti128_si256(y, 1));
         alignas(16) C lanes[16 / sizeof(C)];

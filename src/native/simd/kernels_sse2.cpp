@@ -58,6 +58,7 @@ struct Sse2 {
         return static_cast<uint32_t>(_mm_movemask_epi8(_mm_or_si128(low, _mm_or_si128(quote, bslash))));
     }
     template <class C> static uint32_t horizontal_or(V v) {
+        if constexpr (sizeof(C) == 1) return _mm_movemask_epi8(v) ? 0x80 : 0;  // only the class matters
         alignas(16) C lanes[16 / sizeof(C)];
         _mm_store_si128(reinterpret_cast<V*>(lanes), v);
         uint32_t r = 0;
