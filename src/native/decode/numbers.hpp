@@ -217,7 +217,7 @@ RJSON_INLINE void init_object(PyObject* o, PyTypeObject* type) {
 // The int -m or m (m < 2^(30 * kMaxDigits)): PyLong_FromLongLong's object without its
 // calls. Values up to 256 are the interpreter's shared small ints (as int(text) gives),
 // which PyLong_FromLong looks up. The block is _PyLong_New's: header and the digits.
-// ints_small: 12.5M -> xM instructions a loads (CPython 3.11).
+// ints_small: 12.5M -> 10.5M instructions a loads, ints_64: 4.0M -> 3.2M (CPython 3.11).
 template <unsigned kMaxDigits = 3>
 RJSON_INLINE PyObject* new_int(bool negative, uint64_t m) {
 #ifdef RJSON_DIRECT_INT
