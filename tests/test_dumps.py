@@ -79,7 +79,7 @@ SEPARATORS = st.one_of(
     st.none(),
     st.sampled_from([(",", ":"), (", ", ": "), (",", ": "), (" , ", " : "), ("", ""),
                      ("\n", "\t"), ("\u00e9", "\U0001f600"), ("\u2028,", ":\u2029"),
-                     [";", "="]]),
+                     [";", "="], ("a\x00b", "\x00"), (",,,,,,,,", "::::::::"), (",,,,,,,,,", ":")]),
 )
 KWARGS = st.fixed_dictionaries({}, optional={
     "skipkeys": st.booleans(),
