@@ -509,43 +509,46 @@ private:
     // str no wider than itself.
     template <class C>
     RJSON_INLINE C* lane_str(C* p, C* end, PyObject* o) {
-        size_t n = static_cast<size_t>(PyUnicode_GET_LENGTH(o));
-        if (static_cast<size_t>(end - p) < n + 2) return nullptr;
-        const simd::Kernels& k = *simd::active;
-        size_t done;
+        // A lane step's room less a separator covers a short string's whole-vector
+        // store and its quotes: only longer ones check the room.
+        static_assert(kLaneRoom - 8 >= simd::kShortString + 2);
+        const size_t n = static_cast<size_t>(PyUnicode_GET_LENGTH(o));
         if constexpr (!W::kUnicode) {
             if (!PyUnicode_IS_COMPACT_ASCII(o)) return nullptr;
-            const auto* data = static_cast<const uint8_t*>(PyUnicode_DATA(o));
-            if (simd::short_readable(data, n)) {
+            const auto* data = reinterpret_cast<const uint8_t*>(reinterpret_cast<PyASCIIObject*>(o) + 1);
+            if (RJSON_LIKELY(simd::short_readable(data, n))) {
                 if (!simd::copy_short_plain_ascii(p + 1, data, n)) return nullptr;
-                done = n;
-            } else {
-                done = k.copy_plain_ascii(p + 1, data, n);
+            } else if (static_cast<size_t>(end - p) < n + 2 || simd::active->copy_plain_ascii(p + 1, data, n) != n) {
+                return nullptr;
             }
         } else {
             if (!PyUnicode_IS_COMPACT(o)) return nullptr;
-            int kind = PyUnicode_KIND(o);
-            if (static_cast<size_t>(kind) > sizeof(C)) return nullptr;
-            const void* data = PyUnicode_DATA(o);
-            if (kind == PyUnicode_1BYTE_KIND) {
-                // The first non-ASCII char moves the buffer: the general path does that.
-                if constexpr (sizeof(C) == 1)
-                    if (!PyUnicode_IS_ASCII(o) && !w_.has_latin1()) return nullptr;
-                // A short plain ASCII one inline, widened to C (DEL takes the general path).
-                if (PyUnicode_IS_ASCII(o) && simd::short_readable(data, n) &&
-                    simd::copy_short_plain_ascii(p + 1, static_cast<const uint8_t*>(data), n))
-                    done = n;
-                else
-                    done = detail::copy_run(p + 1, static_cast<const uint8_t*>(data), n);
-            } else if constexpr (sizeof(C) >= 2) {
-                if (kind == PyUnicode_2BYTE_KIND) done = detail::copy_run(p + 1, static_cast<const uint16_t*>(data), n);
-                else if constexpr (sizeof(C) == 4) done = detail::copy_run(p + 1, static_cast<const uint32_t*>(data), n);
-                else return nullptr;
+            if (PyUnicode_IS_ASCII(o)) {
+                // A short one inline, widened to C (DEL goes the long way, which copies it).
+                const auto* data = reinterpret_cast<const uint8_t*>(reinterpret_cast<PyASCIIObject*>(o) + 1);
+                if (!(simd::short_readable(data, n) && simd::copy_short_plain_ascii(p + 1, data, n)) &&
+                    (static_cast<size_t>(end - p) < n + 2 || detail::copy_run(p + 1, data, n) != n))
+                    return nullptr;
             } else {
-                return nullptr;
+                const int kind = PyUnicode_KIND(o);
+                if (static_cast<size_t>(kind) > sizeof(C) || static_cast<size_t>(end - p) < n + 2) return nullptr;
+                const void* data = PyUnicode_DATA(o);
+                size_t done;
+                if (kind == PyUnicode_1BYTE_KIND) {
+                    // The first char above 0x7F moves the buffer: the general path does that.
+                    if constexpr (sizeof(C) == 1)
+                        if (!w_.has_latin1()) return nullptr;
+                    done = detail::copy_run(p + 1, static_cast<const uint8_t*>(data), n);
+                } else if constexpr (sizeof(C) >= 2) {
+                    if (kind == PyUnicode_2BYTE_KIND) done = detail::copy_run(p + 1, static_cast<const uint16_t*>(data), n);
+                    else if constexpr (sizeof(C) == 4) done = detail::copy_run(p + 1, static_cast<const uint32_t*>(data), n);
+                    else return nullptr;
+                } else {
+                    return nullptr;
+                }
+                if (done != n) return nullptr;
             }
         }
-        if (done != n) return nullptr;
         p[0] = '"';
         p[n + 1] = '"';
         return p + n + 2;
