@@ -391,3 +391,13 @@ def test_default_mutating_nested_dict_does_not_crash():
 
     kind, got, exc = outcome(dumpb, [{"x": inner, "y": [inner]}], default=default)
     assert kind == "ok" and type(got) is bytes or isinstance(exc, TypeError)
+
+
+def test_every_ascii_char_in_short_strings():
+    # Short strings are checked 16 bytes at a time inline: every ASCII char at the
+    # edges of those blocks, as key and value, with lengths on both sides of 16 and 32.
+    for c in range(128):
+        for pos in (0, 1, 14, 15, 16, 17, 30, 31, 32, 33, 39):
+            s = "a" * pos + chr(c) + "b" * (39 - pos)
+            for t in (s, s[:pos + 1], s[:17], s[:33]):
+                assert_same([t, {t: t}])
