@@ -184,6 +184,7 @@ private:
 
     // Subclasses of the core types, and everything else through default.
     RJSON_NOINLINE bool other(PyObject* o) {
+        leaf_ok_depth_ = 0;  // Python code may run from here (see leaf_depth_ok)
         if (PyUnicode_Check(o)) return str(o);
         if (PyLong_Check(o)) return integer(o);
         if (PyList_Check(o)) return list(o);
@@ -609,14 +610,20 @@ private:
     // interpreter's limit is asked as list() asks it; on failure the error is left to
     // the general path, which meets the same limit (the check undoes itself when it
     // fails).
+    //
+    // A depth the interpreter allowed stays allowed until Python code runs (it could
+    // change the limit): leaf_ok_depth_ remembers it, and every way into Python code
+    // (other(), dict_from_items()) forgets it.
     bool leaf_depth_ok() {
         if constexpr (kJson) {
             if (depth_ + 1 > kMaxDepth || c_stack_.nearly_exhausted()) return false;
+            if (depth_ + 1 <= leaf_ok_depth_) return true;
             if (Py_EnterRecursiveCall(" while encoding a JSON object")) {
                 PyErr_Clear();
                 return false;
             }
             Py_LeaveRecursiveCall();
+            leaf_ok_depth_ = depth_ + 1;
             return true;
         } else {
             return depth_ + 1 <= kOrjsonMaxDepth && !c_stack_.nearly_exhausted();
@@ -978,6 +985,7 @@ private:
     // for sort_keys, for dict subclasses (their items() decides), and when default=
     // could run code that mutates the dict (json iterates over a snapshot).
     bool dict_from_items(PyObject* d) {
+        leaf_ok_depth_ = 0;  // items() and the keys' comparisons may be Python code
         Ref items(PyMapping_Items(d));
         if (!items) return false;
         if (PyList_GET_SIZE(items.get()) == 0) return literal("{}");
@@ -1058,6 +1066,7 @@ private:
     StackGuard c_stack_;
     const bool nest_ = nest_allowed();  // (after opt_, which it reads)
     int depth_ = 0;
+    int leaf_ok_depth_ = 0;  // see leaf_depth_ok
     int default_depth_ = 0;
     int level_ = 0;  // indentation level
     char* newlines_ = nullptr;  // "\n" and the ASCII indent repeated (see newline())
