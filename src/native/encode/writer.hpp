@@ -42,7 +42,7 @@ inline size_t grown_capacity(size_t capacity, size_t needed) {
 // test only decides when a copy is made). Above 32 MiB glibc always maps and never
 // raises the threshold: those are shrunk in place.
 //
-// first_capacity: the capacity to leave the scratch buffer with, from the last output
+// first_capacity: the capacity to leave the scratch buffer with, from the last outputs
 // that outgrew one. Documents of one kind tend to come in a row, and each step of
 // growth may move the buffer (a copy of everything written so far).
 class BufferSizes {
@@ -50,24 +50,29 @@ public:
     static bool copy_out(const void* block, size_t capacity) {
         return capacity >= kMapFloor && capacity <= kMapCeiling && (reinterpret_cast<uintptr_t>(block) & 4095) == 16;
     }
-    // At least the last output past a scratch buffer, plus a little: room for the last
-    // reservations of a document that size (a string reserves its worst case), and for
-    // one somewhat larger. (An eighth more was slower on bools, 330 KB: +30%, for
-    // reasons of the allocator's block reuse not found.) Outputs past kMaxHint are left
-    // to ordinary growth, so one huge document cannot make every later one ask for as
-    // much.
+    // At least the smaller of the last two outputs past a scratch buffer (one large
+    // document among small ones does not make the next small one ask for as much),
+    // plus a little: room for the last reservations of a document that size (a string
+    // reserves its worst case), and for one somewhat larger. (An eighth more was slower
+    // on bools, 330 KB: +30%, for reasons of the allocator's block reuse not found.)
+    // Outputs past kMaxHint are left to ordinary growth.
     static size_t first_capacity(size_t needed) {
-        size_t hint = last_output_.load(std::memory_order_relaxed);
+        size_t a = last_output_.load(std::memory_order_relaxed), b = previous_output_.load(std::memory_order_relaxed);
+        size_t hint = a < b ? a : b;
+        if (hint == 0) return needed;
         hint += hint / 32 + 4096;
         return hint > needed ? hint : needed;
     }
-    static void output(size_t bytes) { last_output_.store(bytes <= kMaxHint ? bytes : 0, std::memory_order_relaxed); }
+    static void output(size_t bytes) {
+        previous_output_.store(last_output_.load(std::memory_order_relaxed), std::memory_order_relaxed);
+        last_output_.store(bytes <= kMaxHint ? bytes : 0, std::memory_order_relaxed);
+    }
 
 private:
     static constexpr size_t kMapFloor = size_t{128} << 10;
     static constexpr size_t kMapCeiling = size_t{32} << 20;
     static constexpr size_t kMaxHint = size_t{8} << 20;
-    static inline std::atomic<size_t> last_output_{0};  // bytes
+    static inline std::atomic<size_t> last_output_{0}, previous_output_{0};  // bytes
 };
 
 // Bytes-or-ASCII output: a PyBytes for dumpb, a compact ASCII str for dumps with
