@@ -391,3 +391,26 @@ def test_default_mutating_nested_dict_does_not_crash():
 
     kind, got, exc = outcome(dumpb, [{"x": inner, "y": [inner]}], default=default)
     assert kind == "ok" and type(got) is bytes or isinstance(exc, TypeError)
+
+
+def test_every_ascii_char_in_short_strings():
+    # Short strings are checked 16 bytes at a time inline: every ASCII char at the
+    # edges of those blocks, as key and value, with lengths on both sides of 16, 32, 64.
+    for c in range(128):
+        for pos in (0, 1, 14, 15, 16, 17, 30, 31, 32, 33, 47, 62, 63, 64):
+            s = "a" * pos + chr(c) + "b" * (64 - pos)
+            for t in (s, s[:pos + 1], s[:17], s[:33], s[:64], s[pos - 40:pos + 1] if pos > 40 else s[:40]):
+                assert_same([t, {t: t}])
+
+
+def test_strings_at_page_ends():
+    # Inline copies read whole vectors from a string's data, or (32 < n <= 64) the
+    # first and last 32 bytes: strings whose data ends near a page end (among many
+    # objects of each size, and the interpreter's one-char singletons) must not change
+    # what is written.
+    for n in range(0, 70):
+        strs = [str(i).rjust(n, "x")[-n:] if n else "" for i in range(3000)]
+        assert_same(strs)
+        assert_same({s: n for s in strs[:500]})
+    singletons = [chr(c) for c in range(256)]
+    assert_same([singletons, {c: c for c in singletons}])

@@ -79,7 +79,7 @@ SEPARATORS = st.one_of(
     st.none(),
     st.sampled_from([(",", ":"), (", ", ": "), (",", ": "), (" , ", " : "), ("", ""),
                      ("\n", "\t"), ("\u00e9", "\U0001f600"), ("\u2028,", ":\u2029"),
-                     [";", "="]]),
+                     [";", "="], ("a\x00b", "\x00"), (",,,,,,,,", "::::::::"), (",,,,,,,,,", ":")]),
 )
 KWARGS = st.fixed_dictionaries({}, optional={
     "skipkeys": st.booleans(),
@@ -693,9 +693,10 @@ def test_sort_keys_prefixes(d):
 
 @pytest.mark.parametrize("text", ["ascii", "caf\u00e9", "\u4e2d\u6587", "\U0001f600"], ids=repr)
 def test_large_outputs_finished_both_ways(text):
-    """Past 128 KiB the result is copied out of a buffer larger than any freed before,
-    and shrunk in place otherwise: each size is encoded three times, so both ways run
-    (at each kind of str output, and for bytes)."""
+    """Past 128 KiB a result is copied out of a buffer the allocator mapped, and shrunk
+    in place otherwise; a buffer leaving the scratch space is sized from the last such
+    output. Each size, growing, is encoded three times at each kind of str output and
+    as bytes, so fresh mappings, heap blocks and both first sizes come up."""
     for n in (3_000, 9_000, 30_000, 100_000):
         obj = [{"k": i, "t": text * (i % 5), "f": i / 7} for i in range(n)]
         for _ in range(3):

@@ -184,6 +184,7 @@ private:
 
     // Subclasses of the core types, and everything else through default.
     RJSON_NOINLINE bool other(PyObject* o) {
+        leaf_ok_depth_ = 0;  // Python code may run from here (see leaf_depth_ok)
         if (PyUnicode_Check(o)) return str(o);
         if (PyLong_Check(o)) return integer(o);
         if (PyList_Check(o)) return list(o);
@@ -433,21 +434,60 @@ private:
         else return true;
     }
 
+    // Eight ASCII bytes (the low byte first) as eight units at p, in one store (two for
+    // UCS-4); the text is the first n of them.
     template <class C>
-    RJSON_INLINE static C* put_ascii8(C* p, const char (&text)[8], size_t n) {
+    RJSON_INLINE static C* put_ascii8(C* p, uint64_t word, size_t n) {
         if constexpr (sizeof(C) == 1) {
-            std::memcpy(p, text, 8);
+            std::memcpy(p, &word, 8);
         } else {
-            for (size_t i = 0; i < 8; ++i) p[i] = static_cast<uint8_t>(text[i]);
+            const __m128i zero = _mm_setzero_si128();
+            const __m128i units = _mm_unpacklo_epi8(_mm_cvtsi64_si128(static_cast<long long>(word)), zero);
+            if constexpr (sizeof(C) == 2) {
+                _mm_storeu_si128(reinterpret_cast<__m128i*>(p), units);
+            } else {
+                _mm_storeu_si128(reinterpret_cast<__m128i*>(p), _mm_unpacklo_epi16(units, zero));
+                _mm_storeu_si128(reinterpret_cast<__m128i*>(p) + 1, _mm_unpackhi_epi16(units, zero));
+            }
         }
         return p + n;
     }
-    template <class C>
-    RJSON_INLINE C* lane_item_sep(C* p) const {
+    // A literal of up to eight chars as put_ascii8's word.
+    static constexpr uint64_t ascii_word(const char* text) {
+        uint64_t word = 0;
+        for (int i = 0; i < 8 && text[i]; ++i) word |= static_cast<uint64_t>(static_cast<uint8_t>(text[i])) << (8 * i);
+        return word;
+    }
+
+    // What a lane loop writes between items and after keys, and the room a step needs,
+    // read into a local once per loop: the loop stores through a char pointer, which
+    // may alias the options, so option fields read inside it would be loaded again
+    // after every store.
+    struct LaneSeps {
+        uint64_t item, key;  // the separators' text as put_ascii8 words
+        size_t item_len, key_len;
+        size_t newline_len;  // 0 without indent
+        size_t need;         // units a step may write before its scalar
+    };
+    LaneSeps lane_seps() const {
         if constexpr (kJson) {
-            p = put_ascii8(p, opt_.item_sep.padded, opt_.item_sep.len);
-            if (opt_.pretty) {  // newline() has made newlines_ long enough for this level
-                size_t n = newline_len();
+            // A nested container returns to this level: the newline's length holds for
+            // the whole loop.
+            const size_t newline = opt_.pretty ? newline_len() : 0;
+            LaneSeps s{0, 0, opt_.item_sep.len, opt_.key_sep.len, newline, kLaneRoom + newline};
+            std::memcpy(&s.item, opt_.item_sep.padded, 8);  // (a separator may hold NULs)
+            std::memcpy(&s.key, opt_.key_sep.padded, 8);
+            return s;
+        } else {
+            return {',', ':', 1, 1, 0, kLaneRoom};
+        }
+    }
+    template <class C>
+    RJSON_INLINE C* lane_item_sep(C* p, const LaneSeps& s) const {
+        if constexpr (kJson) {
+            p = put_ascii8(p, s.item, s.item_len);
+            if (s.newline_len) {  // newline() has made newlines_ long enough for this level
+                const size_t n = s.newline_len;
                 if (n == 1) *p = '\n';  // an empty indent (indent=0): newlines_ may not exist
                 else if constexpr (sizeof(C) == 1) std::memcpy(p, newlines_, n);
                 else for (size_t i = 0; i < n; ++i) p[i] = static_cast<uint8_t>(newlines_[i]);
@@ -458,15 +498,9 @@ private:
         *p = ',';
         return p + 1;
     }
-    // Units a lane step may write before its scalar: the separator with any newline.
-    size_t lane_room_needed() const {
-        if constexpr (kJson)
-            if (opt_.pretty) return kLaneRoom + newline_len();
-        return kLaneRoom;
-    }
     template <class C>
-    RJSON_INLINE C* lane_key_sep(C* p) const {
-        if constexpr (kJson) return put_ascii8(p, opt_.key_sep.padded, opt_.key_sep.len);
+    RJSON_INLINE C* lane_key_sep(C* p, const LaneSeps& s) const {
+        if constexpr (kJson) return put_ascii8(p, s.key, s.key_len);
         *p = ':';
         return p + 1;
     }
@@ -476,43 +510,46 @@ private:
     // str no wider than itself.
     template <class C>
     RJSON_INLINE C* lane_str(C* p, C* end, PyObject* o) {
-        size_t n = static_cast<size_t>(PyUnicode_GET_LENGTH(o));
-        if (static_cast<size_t>(end - p) < n + 2) return nullptr;
-        const simd::Kernels& k = *simd::active;
-        size_t done;
+        // A lane step's room less a separator covers a short string's whole-vector
+        // store and its quotes: only longer ones check the room.
+        static_assert(kLaneRoom - 8 >= simd::kShortString + 2);
+        const size_t n = static_cast<size_t>(PyUnicode_GET_LENGTH(o));
         if constexpr (!W::kUnicode) {
             if (!PyUnicode_IS_COMPACT_ASCII(o)) return nullptr;
-            const auto* data = static_cast<const uint8_t*>(PyUnicode_DATA(o));
-            if (simd::short_readable(data, n)) {
+            const auto* data = reinterpret_cast<const uint8_t*>(reinterpret_cast<PyASCIIObject*>(o) + 1);
+            if (RJSON_LIKELY(simd::short_readable(data, n))) {
                 if (!simd::copy_short_plain_ascii(p + 1, data, n)) return nullptr;
-                done = n;
-            } else {
-                done = k.copy_plain_ascii(p + 1, data, n);
+            } else if (static_cast<size_t>(end - p) < n + 2 || simd::active->copy_plain_ascii(p + 1, data, n) != n) {
+                return nullptr;
             }
         } else {
             if (!PyUnicode_IS_COMPACT(o)) return nullptr;
-            int kind = PyUnicode_KIND(o);
-            if (static_cast<size_t>(kind) > sizeof(C)) return nullptr;
-            const void* data = PyUnicode_DATA(o);
-            if (kind == PyUnicode_1BYTE_KIND) {
-                // The first non-ASCII char moves the buffer: the general path does that.
-                if constexpr (sizeof(C) == 1)
-                    if (!PyUnicode_IS_ASCII(o) && !w_.has_latin1()) return nullptr;
-                // A short plain ASCII one inline, widened to C (DEL takes the general path).
-                if (PyUnicode_IS_ASCII(o) && simd::short_readable(data, n) &&
-                    simd::copy_short_plain_ascii(p + 1, static_cast<const uint8_t*>(data), n))
-                    done = n;
-                else
-                    done = detail::copy_run(p + 1, static_cast<const uint8_t*>(data), n);
-            } else if constexpr (sizeof(C) >= 2) {
-                if (kind == PyUnicode_2BYTE_KIND) done = detail::copy_run(p + 1, static_cast<const uint16_t*>(data), n);
-                else if constexpr (sizeof(C) == 4) done = detail::copy_run(p + 1, static_cast<const uint32_t*>(data), n);
-                else return nullptr;
+            if (PyUnicode_IS_ASCII(o)) {
+                // A short one inline, widened to C (DEL goes the long way, which copies it).
+                const auto* data = reinterpret_cast<const uint8_t*>(reinterpret_cast<PyASCIIObject*>(o) + 1);
+                if (!(simd::short_readable(data, n) && simd::copy_short_plain_ascii(p + 1, data, n)) &&
+                    (static_cast<size_t>(end - p) < n + 2 || detail::copy_run(p + 1, data, n) != n))
+                    return nullptr;
             } else {
-                return nullptr;
+                const int kind = PyUnicode_KIND(o);
+                if (static_cast<size_t>(kind) > sizeof(C) || static_cast<size_t>(end - p) < n + 2) return nullptr;
+                const void* data = PyUnicode_DATA(o);
+                size_t done;
+                if (kind == PyUnicode_1BYTE_KIND) {
+                    // The first char above 0x7F moves the buffer: the general path does that.
+                    if constexpr (sizeof(C) == 1)
+                        if (!w_.has_latin1()) return nullptr;
+                    done = detail::copy_run(p + 1, static_cast<const uint8_t*>(data), n);
+                } else if constexpr (sizeof(C) >= 2) {
+                    if (kind == PyUnicode_2BYTE_KIND) done = detail::copy_run(p + 1, static_cast<const uint16_t*>(data), n);
+                    else if constexpr (sizeof(C) == 4) done = detail::copy_run(p + 1, static_cast<const uint32_t*>(data), n);
+                    else return nullptr;
+                } else {
+                    return nullptr;
+                }
+                if (done != n) return nullptr;
             }
         }
-        if (done != n) return nullptr;
         p[0] = '"';
         p[n + 1] = '"';
         return p + n + 2;
@@ -536,11 +573,11 @@ private:
 
     // o at p if the lane can write it (p has kLaneRoom units of room); null otherwise.
     template <class C>
-    RJSON_INLINE C* lane_value(C* p, C* end, PyObject* o) {
+    RJSON_INLINE C* lane_value(C* p, C* end, PyObject* o, const LaneSeps& s) {
         PyTypeObject* t = Py_TYPE(o);
         if (C* q = lane_scalar(p, end, o, t)) return q;
-        if (t == &PyList_Type) return lane_leaf(p, end, PyList_GET_SIZE(o), reinterpret_cast<PyListObject*>(o)->ob_item);
-        if (t == &PyTuple_Type) return lane_leaf(p, end, PyTuple_GET_SIZE(o), reinterpret_cast<PyTupleObject*>(o)->ob_item);
+        if (t == &PyList_Type) return lane_leaf(p, end, PyList_GET_SIZE(o), reinterpret_cast<PyListObject*>(o)->ob_item, s);
+        if (t == &PyTuple_Type) return lane_leaf(p, end, PyTuple_GET_SIZE(o), reinterpret_cast<PyTupleObject*>(o)->ob_item, s);
         return nullptr;
     }
 
@@ -552,16 +589,15 @@ private:
     // json's check_circular has nothing to mark.
     static constexpr Py_ssize_t kLeafMax = 16;
     template <class C>
-    RJSON_INLINE C* lane_leaf(C* p, C* end, Py_ssize_t n, PyObject* const* items) {
+    RJSON_INLINE C* lane_leaf(C* p, C* end, Py_ssize_t n, PyObject* const* items, const LaneSeps& s) {
         if constexpr (kJson)
-            if (opt_.pretty) return nullptr;
+            if (s.newline_len) return nullptr;  // indent
         if (n > kLeafMax || !leaf_depth_ok()) return nullptr;
-        const size_t need = lane_room_needed();
         *p = '[';
         C* q = p + 1;
         for (Py_ssize_t i = 0; i < n; ++i) {
-            if (static_cast<size_t>(end - q) < need) return nullptr;
-            if (i) q = lane_item_sep(q);
+            if (static_cast<size_t>(end - q) < s.need) return nullptr;
+            if (i) q = lane_item_sep(q, s);
             q = lane_scalar(q, end, items[i], Py_TYPE(items[i]));
             if (!q) return nullptr;
         }
@@ -574,14 +610,20 @@ private:
     // interpreter's limit is asked as list() asks it; on failure the error is left to
     // the general path, which meets the same limit (the check undoes itself when it
     // fails).
+    //
+    // A depth the interpreter allowed stays allowed until Python code runs (it could
+    // change the limit): leaf_ok_depth_ remembers it, and every way into Python code
+    // (other(), dict_from_items()) forgets it.
     bool leaf_depth_ok() {
         if constexpr (kJson) {
             if (depth_ + 1 > kMaxDepth || c_stack_.nearly_exhausted()) return false;
+            if (depth_ + 1 <= leaf_ok_depth_) return true;
             if (Py_EnterRecursiveCall(" while encoding a JSON object")) {
                 PyErr_Clear();
                 return false;
             }
             Py_LeaveRecursiveCall();
+            leaf_ok_depth_ = depth_ + 1;
             return true;
         } else {
             return depth_ + 1 <= kOrjsonMaxDepth && !c_stack_.nearly_exhausted();
@@ -609,16 +651,15 @@ private:
         if (o == Py_None) return put_ascii8(p, kNull8, 4);
         return nullptr;
     }
-    static constexpr char kTrue8[8] = "true";
-    static constexpr char kFalse8[8] = "false";
-    static constexpr char kNull8[8] = "null";
+    static constexpr uint64_t kTrue8 = ascii_word("true");
+    static constexpr uint64_t kFalse8 = ascii_word("false");
+    static constexpr uint64_t kNull8 = ascii_word("null");
 
     // Where a lane loop stopped: an error, the end, or a widening of the writer.
     enum class Lane { error, done, widened };
 
     template <class C>
-    RJSON_INLINE bool lane_room(C*& p, C*& end) {
-        size_t need = lane_room_needed();
+    RJSON_INLINE bool lane_room(C*& p, C*& end, size_t need) {
         if (RJSON_LIKELY(static_cast<size_t>(end - p) >= need)) return true;
         w_.set_cur(p);
         if (!w_.reserve(need)) return false;
@@ -661,15 +702,16 @@ private:
         C* end = w_.template lim<C>();
         Py_ssize_t i = *index, n = size();
         PyObject* const* item_at = items();
+        const LaneSeps seps = lane_seps();
         for (; i < n; ++i) {
             PyObject* item = item_at[i];
             // A long list's item array streamed ahead, a cache line per 8 items: under
             // load from other processes the hardware prefetcher left the loop waiting
-            // on it (bools: -30% time then; even when quiet).
+            // on it (bools: -30% time then, no change when quiet).
             if ((i & 7) == 0 && i + 128 < n) __builtin_prefetch(item_at + i + 128);
-            if (!lane_room(p, end)) return Lane::error;
-            if (i) p = lane_item_sep(p);
-            if (C* q = lane_value(p, end, item)) {
+            if (!lane_room(p, end, seps.need)) return Lane::error;
+            if (i) p = lane_item_sep(p, seps);
+            if (C* q = lane_value(p, end, item, seps)) {
                 p = q;
                 continue;
             }
@@ -699,14 +741,15 @@ private:
         C* p = w_.template cur<C>();
         C* end = w_.template lim<C>();
         bool first = *first_member;
+        const LaneSeps seps = lane_seps();
         while (walk.next(&k, &v)) {
-            if (!lane_room(p, end)) return Lane::error;
+            if (!lane_room(p, end, seps.need)) return Lane::error;
             C* q = nullptr;
-            if (RJSON_LIKELY(PyUnicode_CheckExact(k))) q = lane_str(first ? p : lane_item_sep(p), end, k);
-            if (q && static_cast<size_t>(end - q) >= lane_room_needed()) {
-                p = lane_key_sep(q);
+            if (RJSON_LIKELY(PyUnicode_CheckExact(k))) q = lane_str(first ? p : lane_item_sep(p, seps), end, k);
+            if (q && static_cast<size_t>(end - q) >= seps.need) {
+                p = lane_key_sep(q, seps);
                 first = false;
-                if ((q = lane_value(p, end, v))) {
+                if ((q = lane_value(p, end, v, seps))) {
                     p = q;
                     continue;
                 }
@@ -942,6 +985,7 @@ private:
     // for sort_keys, for dict subclasses (their items() decides), and when default=
     // could run code that mutates the dict (json iterates over a snapshot).
     bool dict_from_items(PyObject* d) {
+        leaf_ok_depth_ = 0;  // items() and the keys' comparisons may be Python code
         Ref items(PyMapping_Items(d));
         if (!items) return false;
         if (PyList_GET_SIZE(items.get()) == 0) return literal("{}");
@@ -1022,6 +1066,7 @@ private:
     StackGuard c_stack_;
     const bool nest_ = nest_allowed();  // (after opt_, which it reads)
     int depth_ = 0;
+    int leaf_ok_depth_ = 0;  // see leaf_depth_ok
     int default_depth_ = 0;
     int level_ = 0;  // indentation level
     char* newlines_ = nullptr;  // "\n" and the ASCII indent repeated (see newline())

@@ -4,7 +4,7 @@ namespace rjson::encode {
 
 bool UnicodeWriter::grow(size_t n) {
     size_t want = grown_capacity(cap_, len_ + n);
-    if (!str_) return replace_str(kind_, want);
+    if (!str_) return replace_str(kind_, BufferSizes::first_capacity(want * static_cast<size_t>(kind_)) / static_cast<size_t>(kind_));
     if (PyUnicode_Resize(&str_, static_cast<Py_ssize_t>(want + simd::kStoreSlack)) < 0) return false;
     buf_ = static_cast<uint8_t*>(PyUnicode_DATA(str_));
     cap_ = want;
@@ -41,14 +41,13 @@ PyObject* UnicodeWriter::finish() {
         if (s) std::memcpy(PyUnicode_DATA(s), scratch_, len_);
         return s;
     }
-    const size_t capacity = (cap_ + simd::kStoreSlack) * static_cast<size_t>(kind_);
-    if (BufferSizes::copy_out(capacity)) {
+    BufferSizes::output(len_ * static_cast<size_t>(kind_));
+    if (BufferSizes::copy_out(str_, (cap_ + simd::kStoreSlack) * static_cast<size_t>(kind_))) {
         PyObject* s = PyUnicode_New(static_cast<Py_ssize_t>(len_), max_char(kind_, latin1_));
         if (!s) return nullptr;
         std::memcpy(PyUnicode_DATA(s), buf_, len_ * static_cast<size_t>(kind_));
         Py_CLEAR(str_);
         buf_ = nullptr;
-        BufferSizes::freed(capacity);
         return s;
     }
     if (PyUnicode_Resize(&str_, static_cast<Py_ssize_t>(len_)) < 0) return nullptr;

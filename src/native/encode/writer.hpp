@@ -25,33 +25,54 @@ inline size_t grown_capacity(size_t capacity, size_t needed) {
     return capacity * factor > needed ? capacity * factor : needed + capacity;
 }
 
-// Whether finish() should copy the output out of a buffer of `capacity` bytes into an
-// object of its exact size and free the buffer, instead of shrinking the buffer in place.
+// Sizes for the writers' buffers, kept across calls.
 //
-// Why: glibc serves requests above its mmap threshold (128 KiB at first) with fresh
-// mappings, whose every page faults when first written (~2 us each here), and raises
-// the threshold to the size of each such mapping freed. A buffer shrunk in place is
-// freed at the output's size, below the capacity the next call of that size asks for
-// again: every call then got a fresh mapping (records, 360 KB: ~88 faults a call, a
-// third of dumpb's time). Freeing the full buffer once teaches the allocator its size;
-// requests up to it then come from the heap, whose pages are already mapped, and later
-// buffers no larger are shrunk in place as before (heap blocks shrink without a copy).
-// So the copy is made only the first time the capacity exceeds every buffer freed so
-// far, between the threshold's floor and its ceiling (32 MiB, above which glibc always
-// maps and never raises it). With another allocator it costs that one copy per size.
+// copy_out: whether finish() should copy the output into an object of its exact size and
+// free the buffer, instead of shrinking the buffer in place. glibc serves a request
+// above its mmap threshold (128 KiB at first) that no free block can, with a fresh
+// mapping whose every page faults when first written (~2 us each here), and raises the
+// threshold to the size of each mapping freed. A mapped buffer shrunk in place is
+// freed at the output's size, below the capacity the next call of that size asks for,
+// so every such call got a fresh mapping (records, 360 KB: ~88 faults a call, a third
+// of dumpb's time). A mapped buffer freed whole raises the threshold to its capacity:
+// later buffers that size come from the heap, whose pages are mapped already, and
+// shrink in place without a copy. glibc's mapped blocks start 16 bytes into a page, its
+// heap blocks anywhere on a 16-byte boundary, so a large buffer at that offset is taken
+// to be mapped (1 in 256 heap blocks costs a needless copy; with another allocator the
+// test only decides when a copy is made). Above 32 MiB glibc always maps and never
+// raises the threshold: those are shrunk in place.
+//
+// first_capacity: the capacity to leave the scratch buffer with, from the last outputs
+// that outgrew one. Documents of one kind tend to come in a row, and each step of
+// growth may move the buffer (a copy of everything written so far).
 class BufferSizes {
 public:
-    static bool copy_out(size_t capacity) {
-        return capacity >= kMapFloor && capacity <= kMapCeiling && capacity > freed_.load(std::memory_order_relaxed);
+    static bool copy_out(const void* block, size_t capacity) {
+        return capacity >= kMapFloor && capacity <= kMapCeiling && (reinterpret_cast<uintptr_t>(block) & 4095) == 16;
     }
-    static void freed(size_t capacity) {
-        if (capacity > freed_.load(std::memory_order_relaxed)) freed_.store(capacity, std::memory_order_relaxed);
+    // At least the smaller of the last two outputs past a scratch buffer (one large
+    // document among small ones does not make the next small one ask for as much),
+    // plus a little: room for the last reservations of a document that size (a string
+    // reserves its worst case), and for one somewhat larger. (An eighth more was slower
+    // on bools, 330 KB: +30%, for reasons of the allocator's block reuse not found.)
+    // Outputs past kMaxHint are left to ordinary growth.
+    static size_t first_capacity(size_t needed) {
+        size_t a = last_output_.load(std::memory_order_relaxed), b = previous_output_.load(std::memory_order_relaxed);
+        size_t hint = a < b ? a : b;
+        if (hint == 0) return needed;
+        hint += hint / 32 + 4096;
+        return hint > needed ? hint : needed;
+    }
+    static void output(size_t bytes) {
+        previous_output_.store(last_output_.load(std::memory_order_relaxed), std::memory_order_relaxed);
+        last_output_.store(bytes <= kMaxHint ? bytes : 0, std::memory_order_relaxed);
     }
 
 private:
     static constexpr size_t kMapFloor = size_t{128} << 10;
     static constexpr size_t kMapCeiling = size_t{32} << 20;
-    static inline std::atomic<size_t> freed_{0};  // largest capacity freed by copy_out
+    static constexpr size_t kMaxHint = size_t{8} << 20;
+    static inline std::atomic<size_t> last_output_{0}, previous_output_{0};  // bytes
 };
 
 // Bytes-or-ASCII output: a PyBytes for dumpb, a compact ASCII str for dumps with
@@ -95,13 +116,12 @@ public:
             if (o) std::memcpy(data(o), scratch_, len);
             return o;
         }
-        const size_t capacity = static_cast<size_t>(end_ - base_) + simd::kByteStoreSlack;
-        if (BufferSizes::copy_out(capacity)) {
+        BufferSizes::output(len);
+        if (BufferSizes::copy_out(obj_, static_cast<size_t>(end_ - base_) + simd::kByteStoreSlack)) {
             PyObject* o = create(len);
             if (!o) return nullptr;
             std::memcpy(data(o), base_, len);
             Py_CLEAR(obj_);
-            BufferSizes::freed(capacity);
             return o;
         }
         if (!resize(&obj_, len)) return nullptr;
@@ -127,6 +147,7 @@ private:
         size_t capacity = static_cast<size_t>(end_ - base_);
         size_t want = grown_capacity(capacity, used + n);
         if (!obj_) {
+            want = BufferSizes::first_capacity(want);
             if (!(obj_ = create(want + simd::kByteStoreSlack))) return false;
             std::memcpy(data(obj_), scratch_, used);
         } else if (!resize(&obj_, want + simd::kByteStoreSlack)) {

@@ -27,8 +27,10 @@ inline constexpr size_t kShortString = 32;
 
 namespace detail {
 inline unsigned stop_bits(__m128i v) {
-    // As the kernels' stops_ascii: +1 maps DEL..0xFF and controls below 0x21 (signed).
-    __m128i low = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(1)), _mm_set1_epi8(0x21));
+    // As the kernels' stops_ascii. +0x60 maps the printable 0x20..0x7E to -128..-34
+    // (signed) and everything else above -34: one compare with the constant on the
+    // right, which SSE2 has (a "less than" needs a copy of the constant and an inverse).
+    __m128i low = _mm_cmpgt_epi8(_mm_add_epi8(v, _mm_set1_epi8(0x60)), _mm_set1_epi8(-34));
     __m128i quote = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
     __m128i bslash = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
     return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(low, _mm_or_si128(quote, bslash))));
