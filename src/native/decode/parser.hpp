@@ -210,7 +210,7 @@ private:
                     C next = p[n];  // readable: n < 9
                     if (RJSON_LIKELY(next != '.' && next != 'e' && next != 'E')) {
                         p += n;
-                        long v = static_cast<long>(head);
+                        long v = static_cast<long>(leading_digits(head, static_cast<unsigned>(n - negative)));
                         return PyLong_FromLong(negative ? -v : v);
                     }
                     r = p + n;
@@ -218,13 +218,14 @@ private:
                     if (RJSON_LIKELY(end_ - p >= kFloatTailSpan)) {
                         double d;
                         bool exact;
-                        if (const C* e = float_tail(r, negative, head, static_cast<unsigned>(digits), &d, &exact);
+                        if (const C* e = float_tail(r - digits, static_cast<unsigned>(digits), negative, &d, &exact);
                             RJSON_LIKELY(e)) {
                             p = e;
                             if (RJSON_LIKELY(exact)) return new_float(alloc_, d);
                             return float_from_text_slow(s, static_cast<size_t>(e - s));
                         }
                     }
+                    head = leading_digits(head, static_cast<unsigned>(digits));  // the general scanner's
                 } else {
                     r = int_part(p, end_, &negative, &head, &digits);
                     bool more = r && r < end_ && (*r == '.' || *r == 'e' || *r == 'E');
