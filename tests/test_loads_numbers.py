@@ -170,3 +170,22 @@ def test_exponent_digit_forms():
         for doc in (t, "[" + t + "]", "[" + t + ", 1.5e-3]", '{"k": ' + t + "}"):
             assert_same(doc)
             assert_same(doc.encode())
+
+
+def test_mantissa_words_without_the_point():
+    # float_tail reads the mantissa with the point taken out: the integer digits and the
+    # first fraction word as one word, then words at fixed offsets past the point. Every
+    # integer length with every fraction length, the point with nothing after it, and
+    # every str kind (wide units are read as bytes).
+    texts = []
+    for ni in range(1, 9):
+        for nf in range(0, 21):
+            ip = ("9" + "0123456789" * 2)[:ni]
+            fp = "5" + "0987654321" * 3
+            t = ip + "." + fp[:nf]
+            texts += [t, "-" + t, t + "e-5", t + "E+300"]
+    for t in texts:
+        for doc in (t, "[" + t + "]", "[" + t + PAD + "]", "[" + t + ', "中"' + PAD + "]",
+                    "[" + t + ', "😀"' + PAD + "]", "[" + t + "x" + PAD + "]"):
+            assert_same(doc)
+            assert_same(doc.encode())

@@ -63,14 +63,6 @@ inline constexpr auto kEscapedOr1 = [] {
     for (int i = 0; i < 256; ++i) t.v[i] = i < 128 && kEscaped[static_cast<uint32_t>(i)] ? kEscaped[static_cast<uint32_t>(i)] : -1;
     return t;
 }();
-// Each byte that stands for itself in a string (from 0x20 up to kLimit, but '"' and
-// '\\'), or -1.
-template <uint32_t kLimit>
-inline constexpr auto kPlainByte = [] {
-    struct { int16_t v[256] = {}; constexpr int16_t operator[](uint32_t i) const { return v[i]; } } t;
-    for (int i = 0; i < 256; ++i) t.v[i] = i >= 0x20 && i < static_cast<int>(kLimit) && i != '"' && i != '\\' ? i : -1;
-    return t;
-}();
 // Each byte's hex digit value, or -1 (for lookups with no range test).
 inline constexpr auto kHexDigit256 = [] {
     struct { int8_t v[256] = {}; constexpr int8_t operator[](uint32_t i) const { return v[i]; } } t;
