@@ -731,10 +731,15 @@ def test_leaf_lists_at_the_recursion_limit():
         "        try: mod.loads('[' * d + leaf + ']' * d)\n"
         "        except RecursionError: return d\n"
         "leaves = ['1.5', '[]', '[1.5]', '[1.5, 2.5]', '[1, 2, 3]', '[\"a\", 1.5]', '[[1.5, 2.5]]', '{}']\n"
-        "print(len({first(json, l) - first(rjson, l) for l in leaves}),\n"
-        "      [first(rjson, l) - first(rjson, '[]') for l in leaves])\n"
+        "if first(json, '[]') is None: print('unlimited')\n"
+        "else: print(len({first(json, l) - first(rjson, l) for l in leaves}),\n"
+        "           [first(rjson, l) - first(rjson, '[]') for l in leaves])\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    if out == "unlimited\n":
+        # 3.12 and 3.13 check C recursion against a fixed C limit, not sys.setrecursionlimit:
+        # json parses 200 levels there without raising, so there is no depth to compare.
+        pytest.skip("json's C recursion check ignores sys.setrecursionlimit on this Python")
     assert out.split(None, 1) == ["1", "[1, 0, 0, 0, 0, 0, -1, 0]\n"]
 
 
