@@ -409,6 +409,11 @@ def test_narrow_strs_from_wide_docs(n):
             doc = json.dumps({body: [body, wide], "k": body}, ensure_ascii=False)
             assert_same(doc)
             assert_same(doc.encode())
+    # UCS2 strs from a UCS4 document, 8 units at a time (the signed pack's edges
+    # 0x7FFF/0x8000 and 0xFFFF, a lone surrogate), plain and after an escape.
+    for body in (("\u4e00\u7fff\u8000\uffffa\ud800\x80" * n)[:n], "\u0100" * n, "a" * (n - 1) + "\uffff" if n else ""):
+        doc = json.dumps([body, "\U0001f600", body + "\n", "\n" + body, {body: body}], ensure_ascii=False)
+        assert_same(doc)
 
 
 @pytest.mark.parametrize("depth", [10, 500, 990])

@@ -115,6 +115,30 @@ inline void narrow_to_bytes(uint8_t* d, const C* s, size_t n) {
     for (size_t i = 0; i < n; ++i) d[i] = static_cast<uint8_t>(s[i]);
 }
 
+// Copies the n UCS4 units at s (each below 0x10000) to d as UCS2, reading and writing
+// only [0, n): the CJK strs of a UCS4 document (twitter as str: 1.3% of its
+// instructions went to the unit-by-unit copy).
+inline void narrow_to_ucs2(uint16_t* d, const uint32_t* s, size_t n) {
+#if defined(__SSE2__)
+    if (n >= 8) {
+        // The signed pack keeps -0x8000..0x7FFF: units are moved into that range and
+        // back (adding 0x8000 to a 16-bit lane is flipping its top bit).
+        auto narrow8 = [](const uint32_t* p) {
+            auto* v = reinterpret_cast<const __m128i*>(p);
+            const __m128i bias = _mm_set1_epi32(0x8000);
+            __m128i r = _mm_packs_epi32(_mm_sub_epi32(_mm_loadu_si128(v), bias),
+                                        _mm_sub_epi32(_mm_loadu_si128(v + 1), bias));
+            return _mm_xor_si128(r, _mm_set1_epi16(static_cast<short>(0x8000)));
+        };
+        // Whole blocks, then the last 8 units again, overlapping.
+        for (size_t i = 0; i + 8 <= n; i += 8) _mm_storeu_si128(reinterpret_cast<__m128i*>(d + i), narrow8(s + i));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(d + n - 8), narrow8(s + n - 8));
+        return;
+    }
+#endif
+    for (size_t i = 0; i < n; ++i) d[i] = static_cast<uint16_t>(s[i]);
+}
+
 // The first non-whitespace unit in [p, end), or end. Indentation comes in runs of
 // dozens of spaces in pretty-printed documents: 32 units a step (narrowed to bytes in
 // a UCS2 str), 8 in a UCS4 str (narrowed to 16 bits; 16 units, 4 loads and 3 packs,
