@@ -179,22 +179,22 @@ private:
     }
 
     // A fresh input is out of the cache, and a wide str is two or four times the bytes
-    // of its UTF-8: there each object key requests every line up to kPrefetchBytes
-    // ahead that no earlier key requested (the hardware's streams restart at each 4 KiB
-    // page). One line 512 bytes ahead per key, as bytes still do, had left twitter as
-    // str (UCS4) 25% slower cold than warm. Interleaved with peers as bench.py runs
-    // them: twitter as str 656 -> 578 us, citm_catalog (UCS2) 1099 -> 1044 us; bytes and
-    // UCS1 took 7% longer with it. A request per array item did not help.
+    // of its UTF-8: there each object key requests the 128 units kPrefetchBytes ahead
+    // (4 lines in a UCS2 str, 8 in UCS4; the hardware's streams restart at each 4 KiB
+    // page). Interleaved with peers as bench.py runs them, twitter as str (UCS4):
+    //   one line 512 bytes ahead per key (as bytes still do)          656 us
+    //   every line up to 2 KiB ahead once, by a cursor (a loop)       578 us
+    //   3 lines 2 KiB ahead, no cursor                                540 us
+    //   8 lines                                                       498 us (12: 2% less, noise)
+    // citm_catalog (UCS2) 1099 -> 1044 -> 1019 us (4 lines: -1% against 3). Bytes and
+    // UCS1 took 7% longer with the cursor. A request per array item did not help.
     static constexpr ptrdiff_t kPrefetchBytes = 2048;
     RJSON_INLINE void prefetch_ahead(const C* q) {
         if constexpr (sizeof(C) == 1) {
             __builtin_prefetch(q + 512);
         } else {
-            const char* want = reinterpret_cast<const char*>(q) + kPrefetchBytes;
-            while (prefetched_ < want) {
-                __builtin_prefetch(prefetched_);
-                prefetched_ += 64;
-            }
+            const char* at = reinterpret_cast<const char*>(q) + kPrefetchBytes;
+            for (size_t i = 0; i < 2 * sizeof(C); ++i) __builtin_prefetch(at + 64 * i);
         }
     }
 
@@ -1065,7 +1065,6 @@ private:
     Scratch scratch_;
     StopList stops_;
     ObjectAllocator alloc_;
-    const char* prefetched_ = reinterpret_cast<const char*>(begin_);  // see prefetch_ahead
 };
 
 }  // namespace rjson::decode
