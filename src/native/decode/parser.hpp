@@ -182,16 +182,19 @@ private:
     // of its UTF-8: there each object key requests the 128 units kPrefetchBytes ahead
     // (4 lines in a UCS2 str, 8 in UCS4; the hardware's streams restart at each 4 KiB
     // page). Interleaved with peers as bench.py runs them, twitter as str (UCS4):
-    //   one line 512 bytes ahead per key (as bytes still do)          656 us
+    //   one line 512 bytes ahead per key                              656 us
     //   every line up to 2 KiB ahead once, by a cursor (a loop)       578 us
     //   3 lines 2 KiB ahead, no cursor                                540 us
     //   8 lines                                                       498 us (12: 2% less, noise)
     // citm_catalog (UCS2) 1099 -> 1044 -> 1019 us (4 lines: -1% against 3). Bytes and
-    // UCS1 took 7% longer with the cursor. A request per array item did not help.
+    // UCS1 took 7% longer with the cursor; there two lines 1 KiB ahead took 2-3% off
+    // one line 512 bytes ahead (twitter, citm_catalog, github_events; 2 KiB: noise).
+    // A request per array item did not help.
     static constexpr ptrdiff_t kPrefetchBytes = 2048;
     RJSON_INLINE void prefetch_ahead(const C* q) {
         if constexpr (sizeof(C) == 1) {
-            __builtin_prefetch(q + 512);
+            __builtin_prefetch(q + 1024);
+            __builtin_prefetch(q + 1024 + 64);
         } else {
             const char* at = reinterpret_cast<const char*>(q) + kPrefetchBytes;
             for (size_t i = 0; i < 2 * sizeof(C); ++i) __builtin_prefetch(at + 64 * i);
