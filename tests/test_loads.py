@@ -409,6 +409,11 @@ def test_narrow_strs_from_wide_docs(n):
             doc = json.dumps({body: [body, wide], "k": body}, ensure_ascii=False)
             assert_same(doc)
             assert_same(doc.encode())
+    # UCS2 strs from a UCS4 document, 8 units at a time (the signed pack's edges
+    # 0x7FFF/0x8000 and 0xFFFF, a lone surrogate), plain and after an escape.
+    for body in (("\u4e00\u7fff\u8000\uffffa\ud800\x80" * n)[:n], "\u0100" * n, "a" * (n - 1) + "\uffff" if n else ""):
+        doc = json.dumps([body, "\U0001f600", body + "\n", "\n" + body, {body: body}], ensure_ascii=False)
+        assert_same(doc)
 
 
 @pytest.mark.parametrize("depth", [10, 500, 990])
@@ -444,14 +449,16 @@ def test_whitespace_only_json_whitespace():
         assert_same("[1" + ws + "]")
 
 
-@pytest.mark.parametrize("n", [0, 1, 2, 15, 16, 17, 31, 32, 33, 40])
+@pytest.mark.parametrize("n", [0, 1, 2, 7, 8, 9, 15, 16, 17, 31, 32, 33, 40, 63, 64, 65])
 def test_whitespace_runs(n):
-    # Runs around the 16-unit block of the run skipper, ending at every offset, at the
-    # document's end, and broken by a char that is not JSON whitespace.
+    # Runs around the run skipper's step (32 units, 8 in a UCS4 str), ending at every
+    # offset, at the document's end, and broken by a char that is not JSON whitespace
+    # (also one whose low bits, or 16-bit saturation, could pass for a space).
     for unit in (" ", "\t", "\n", "\r", " \n\t\r"):
         ws = (unit * n)[:n]
         for doc in ("[" + ws + "1" + ws + "," + ws + "2" + ws + "]" + ws, ws + "{" + ws + '"a"' + ws + ":" + ws + "[]}",
-                    "[1," + ws + "\x0b" + ws + "2]", "[" + ws, ws):
+                    "[1," + ws + "\x0b" + ws + "2]", "[" + ws, ws, "[1," + ws + "\u0120" + ws + "2]",
+                    "[1," + ws + "\U00010020" + ws + "2]", "[1," + ws + "\U00010020]"):
             assert_same(doc)
             assert_same(doc.encode())
             assert_same(doc + "\u20ac")  # the same in a UCS2 str

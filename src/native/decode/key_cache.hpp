@@ -121,8 +121,15 @@ private:
         if constexpr (sizeof(C) == 1) {
             return std::memcmp(a + 8, s + 8, n - 16) == 0;
         } else {
-            for (size_t i = 8; i < n - 8; ++i)
-                if (a[i] != s[i]) return false;
+            // Eight units a compare, as bytes (a unit above 0xFF reads as 0xFF, no key's
+            // byte); the last word may reach into the tail, which matched already.
+            // Long keys are common (twitter: "profile_sidebar_border_color"): unit by
+            // unit this took 2.3% of twitter-as-str's instructions.
+            for (size_t i = 8; i < n - 8; i += 8) {
+                uint64_t w;
+                std::memcpy(&w, a + i, 8);
+                if (simd::load8_as_bytes(s + i) != w) return false;
+            }
             return true;
         }
     }

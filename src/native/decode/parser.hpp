@@ -178,6 +178,29 @@ private:
         return simd::skip_ws_run(p, end_);
     }
 
+    // A fresh input is out of the cache, and a wide str is two or four times the bytes
+    // of its UTF-8: there each object key requests the 128 units kPrefetchBytes ahead
+    // (4 lines in a UCS2 str, 8 in UCS4; the hardware's streams restart at each 4 KiB
+    // page). Interleaved with peers as bench.py runs them, twitter as str (UCS4):
+    //   one line 512 bytes ahead per key                              656 us
+    //   every line up to 2 KiB ahead once, by a cursor (a loop)       578 us
+    //   3 lines 2 KiB ahead, no cursor                                540 us
+    //   8 lines                                                       498 us (12: 2% less, noise)
+    // citm_catalog (UCS2) 1099 -> 1044 -> 1019 us (4 lines: -1% against 3). Bytes and
+    // UCS1 took 7% longer with the cursor; there two lines 1 KiB ahead took 2-3% off
+    // one line 512 bytes ahead (twitter, citm_catalog, github_events; 2 KiB: noise).
+    // A request per array item did not help.
+    static constexpr ptrdiff_t kPrefetchBytes = 2048;
+    RJSON_INLINE void prefetch_ahead(const C* q) {
+        if constexpr (sizeof(C) == 1) {
+            __builtin_prefetch(q + 1024);
+            __builtin_prefetch(q + 1024 + 64);
+        } else {
+            const char* at = reinterpret_cast<const char*>(q) + kPrefetchBytes;
+            for (size_t i = 0; i < 2 * sizeof(C); ++i) __builtin_prefetch(at + 64 * i);
+        }
+    }
+
     RJSON_NOINLINE PyObject* error(const char* msg, const C* at) {
         if constexpr (!kUtf8) raise_decode_error(msg, doc_, at - begin_);
         return nullptr;
@@ -888,10 +911,7 @@ private:
                     error("Expecting property name enclosed in double quotes", q);
                     goto fail;
                 }
-                // The text 512 bytes ahead is requested once per key: a fresh input is
-                // out of the cache, and a UCS4 str (four times the bytes) parsed 20% faster
-                // from cold memory with it (bytes: 0-4%).
-                __builtin_prefetch(q + 512 / sizeof(C));
+                prefetch_ahead(q);
                 PyObject* k = KeyCache::take_if_next(*guess, q + 1, end_);
                 if (RJSON_LIKELY(k)) {
                     q += (*guess)->len + 2;

@@ -29,6 +29,7 @@ PyObject* make_str(const C* s, size_t n, uint32_t seen) {
         case PyUnicode_2BYTE_KIND: {
             Py_UCS2* d = PyUnicode_2BYTE_DATA(str);
             if constexpr (sizeof(C) == 2) std::memcpy(d, s, n * 2);
+            else if constexpr (sizeof(C) == 4) simd::narrow_to_ucs2(d, s, n);
             else for (size_t i = 0; i < n; ++i) d[i] = static_cast<Py_UCS2>(s[i]);
             break;
         }
@@ -126,7 +127,7 @@ public:
     void append(const C* s, size_t n) {
         if (!wide_) {
             if constexpr (sizeof(C) == 1) std::memcpy(data_ + size_, s, n);
-            else for (size_t i = 0; i < n; ++i) data_[size_ + i] = static_cast<uint8_t>(s[i]);
+            else simd::narrow_to_bytes(data_ + size_, s, n);
         } else {
             uint32_t* d = reinterpret_cast<uint32_t*>(data_) + size_;
             for (size_t i = 0; i < n; ++i) d[i] = s[i];
