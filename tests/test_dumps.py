@@ -719,3 +719,16 @@ def test_widening_inside_nested_containers(wide):
             for kw in ({"ensure_ascii": False}, {"ensure_ascii": False, "separators": (",", ":")},
                        {"ensure_ascii": False, "check_circular": False}):
                 assert_same([obj, obj], **kw)
+
+
+@pytest.mark.parametrize("wide", ["\xe9", "\u4e2d", "\U0001f600"], ids=repr)
+def test_widening_late_in_large_outputs(wide):
+    """A buffer sized from the last output keeps its room in bytes when a wide char
+    arrives late, so it then holds fewer chars than the rest of the document needs: it
+    must grow again at the new width."""
+    for n in (20_000, 60_000):
+        for at in (0.05, 0.5, 0.95):
+            obj = [["abcdefgh"] * int(n * at), [wide, "ij" * 9], ["klmnopqr"] * n]
+            for _ in range(3):
+                assert_same(obj, ensure_ascii=False, separators=(",", ":"))
+                assert_same(obj, ensure_ascii=False)

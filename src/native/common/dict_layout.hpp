@@ -60,12 +60,30 @@ RJSON_INLINE bool dict_next(PyObject* dict, Py_ssize_t* pos, PyObject** key, PyO
     return PyDict_Next(dict, pos, key, value) != 0;
 }
 
+// The memory a walk of container o starts with (its table or item array), once o's
+// header is in cache: with the header prefetched a step earlier, the walk finds both
+// on their way instead of waiting on one load after the other.
+RJSON_INLINE void prefetch_inside(PyObject* o) {
+    PyTypeObject* t = Py_TYPE(o);
+    if (t == &PyDict_Type) {
+        const char* keys = reinterpret_cast<const char*>(reinterpret_cast<PyDictObject*>(o)->ma_keys);
+        __builtin_prefetch(keys);
+        __builtin_prefetch(keys + 64);
+    } else if (t == &PyList_Type) {
+        __builtin_prefetch(reinterpret_cast<PyListObject*>(o)->ob_item);
+    }
+}
+
 // dict_next as a loop over one dict, for walks that run no Python code between most
 // steps: the table is looked up once, and again only after reload() (call it after
 // anything that may have changed the dict). Each step also prefetches the next value
 // object: reading the value's type is the longest chain of dependent loads in a walk
 // (table, entry, object), and with the next one on its way the loop does not wait for
-// it (records dumpb: 1.21x orjson's time to 0.98x, warm).
+// it (records dumpb: 1.21x orjson's time to 0.98x, warm). It prefetches the object
+// two values ahead, and the table or items of the one next (prefetch_inside), whose
+// header the step before asked for: input objects are cold, as a document is usually
+// built just before it is encoded, and a nested container was two waits in a row
+// (citm_catalog dumpb: -20% time).
 class DictWalk {
 public:
     explicit DictWalk(PyObject* dict) : dict_(dict) { reload(); }
@@ -92,7 +110,8 @@ public:
             *key = entries_[i].key;
             *value = entries_[i].value;
             pos_ = i + 1;
-            if (pos_ < n_) __builtin_prefetch(entries_[pos_].value);
+            if (pos_ + 1 < n_) __builtin_prefetch(entries_[pos_ + 1].value);
+            if (pos_ < n_ && entries_[pos_].value) prefetch_inside(entries_[pos_].value);  // (null: deleted)
             return true;
         }
 #endif

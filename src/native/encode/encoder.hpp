@@ -709,6 +709,9 @@ private:
             // load from other processes the hardware prefetcher left the loop waiting
             // on it (bools: -30% time then, no change when quiet).
             if ((i & 7) == 0 && i + 128 < n) __builtin_prefetch(item_at + i + 128);
+            // Objects ahead as in DictWalk::next: two ahead, and the inside of the next.
+            if (i + 2 < n) __builtin_prefetch(item_at[i + 2]);
+            if (i + 1 < n) prefetch_inside(item_at[i + 1]);
             if (!lane_room(p, end, seps.need)) return Lane::error;
             if (i) p = lane_item_sep(p, seps);
             if (C* q = lane_value(p, end, item, seps)) {

@@ -33,7 +33,15 @@ bool UnicodeWriter::replace_str(int kind, size_t capacity) {
     return true;
 }
 
-bool UnicodeWriter::widen_to(int kind) { return kind <= kind_ || replace_str(kind, cap_); }
+// The same room in bytes, not in chars: a large buffer was sized from the last output's
+// bytes, and one twice that size (with the narrow one freed) left glibc trimming and
+// refaulting its heap top on every call (citm_catalog, which widens 44K chars in: 253
+// page faults a call). What no longer fits grows as usual.
+bool UnicodeWriter::widen_to(int kind) {
+    if (kind <= kind_) return true;
+    size_t capacity = cap_ * static_cast<size_t>(kind_) / static_cast<size_t>(kind);
+    return replace_str(kind, capacity > len_ + kScratch ? capacity : len_ + kScratch);
+}
 
 PyObject* UnicodeWriter::finish() {
     if (!str_) {  // still in scratch_: one byte a char
