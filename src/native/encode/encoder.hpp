@@ -709,6 +709,13 @@ private:
             // load from other processes the hardware prefetcher left the loop waiting
             // on it (bools: -30% time then, no change when quiet).
             if ((i & 7) == 0 && i + 128 < n) __builtin_prefetch(item_at + i + 128);
+            // The objects themselves, a few items ahead: a fresh document's are rarely in
+            // cache, and a str's header and first chars span two lines (str_ascii, cold
+            // inputs: -21% time; lists already in cache: up to +10%).
+            if (i + 32 < n) {
+                __builtin_prefetch(item_at[i + 32]);
+                __builtin_prefetch(reinterpret_cast<const char*>(item_at[i + 32]) + 64);
+            }
             if (!lane_room(p, end, seps.need)) return Lane::error;
             if (i) p = lane_item_sep(p, seps);
             if (C* q = lane_value(p, end, item, seps)) {
