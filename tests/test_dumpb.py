@@ -87,6 +87,23 @@ def test_strings_escapes_at_block_edges(s):
     assert_same([s, s[1:], s[:-1], s[2:-3]])
 
 
+@pytest.mark.parametrize("start", range(0, 0x110000, 0x4000))
+def test_every_char(start):
+    # UCS-2 text goes to UTF-8 eight 3-byte chars at a time where all eight are, and
+    # char by char around them: every code point, in runs and alone between ASCII.
+    chars = [chr(c) for c in range(start, start + 0x4000) if not 0xD800 <= c < 0xE000]
+    dense = "".join(chars)
+    sparse = "a".join(chars[::7])
+    assert_same([dense, dense[1:], dense[3:], sparse, {sparse: dense[:40]}])
+
+
+@pytest.mark.parametrize("at", [0, 1, 7, 8, 9, 15, 16, 17, 31, 32, 33])
+@pytest.mark.parametrize("surrogate", ["\ud800", "\udfff"])
+def test_surrogate_in_cjk_run(at, surrogate):
+    s = "\u4e2d" * 40
+    assert_same(s[:at] + surrogate + s[at:])
+
+
 @given(S.ints(big=False))
 def test_ints(n):
     assert_same(n)

@@ -117,6 +117,16 @@ def test_strings_escapes_at_block_edges(s, ensure_ascii, indent):
     assert_same([s, s[1:], s[:-1]], ensure_ascii=ensure_ascii, indent=indent)
 
 
+@pytest.mark.parametrize("start", range(0, 0x110000, 0x4000))
+def test_ensure_ascii_every_char(start):
+    # Each \uXXXX comes from a table of hex pairs and one 8-byte store past the escape:
+    # every code point, in runs (dense escapes) and alone between ASCII (sparse).
+    chars = [chr(c) for c in range(start, start + 0x4000)]
+    dense = "".join(chars)
+    sparse = "a".join(chars[::7])
+    assert_same([dense, dense[1:], sparse, {sparse: dense[:40]}])
+
+
 @given(S.ints())
 def test_ints(n):
     assert_same(n)

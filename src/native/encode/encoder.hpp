@@ -709,8 +709,17 @@ private:
             // load from other processes the hardware prefetcher left the loop waiting
             // on it (bools: -30% time then, no change when quiet).
             if ((i & 7) == 0 && i + 128 < n) __builtin_prefetch(item_at + i + 128);
-            // Objects ahead as in DictWalk::next: two ahead, and the inside of the next.
-            if (i + 2 < n) __builtin_prefetch(item_at[i + 2]);
+            // The objects themselves, ahead: a fresh document's are rarely in cache, and a
+            // str's header and first chars span two lines (str_ascii, cold inputs: -21% time;
+            // lists already in cache: up to +10%). Short lists and a list's tail take the
+            // object two ahead; the next item's table or item array is fetched as in
+            // DictWalk::next (with it, citm_catalog dumpb took 0.80 of the time).
+            if (i + 32 < n) {
+                __builtin_prefetch(item_at[i + 32]);
+                __builtin_prefetch(reinterpret_cast<const char*>(item_at[i + 32]) + 64);
+            } else if (i + 2 < n) {
+                __builtin_prefetch(item_at[i + 2]);
+            }
             if (i + 1 < n) prefetch_inside(item_at[i + 1]);
             if (!lane_room(p, end, seps.need)) return Lane::error;
             if (i) p = lane_item_sep(p, seps);

@@ -4,6 +4,7 @@
 // the kernels stop on.
 #pragma once
 #include "encode/writer.hpp"
+#include "simd/hex_escape.hpp"
 #include "simd/kernels.hpp"
 
 namespace rjson::encode {
@@ -32,16 +33,7 @@ constexpr char short_escape(uint32_t c) {
     }
 }
 
-template <class Out>
-RJSON_INLINE Out* put_u_escape(Out* out, uint32_t c) {
-    out[0] = '\\';
-    out[1] = 'u';
-    out[2] = static_cast<Out>(kHex[(c >> 12) & 0xF]);
-    out[3] = static_cast<Out>(kHex[(c >> 8) & 0xF]);
-    out[4] = static_cast<Out>(kHex[(c >> 4) & 0xF]);
-    out[5] = static_cast<Out>(kHex[c & 0xF]);
-    return out + 6;
-}
+using simd::put_u_escape;
 
 // What a char of U+0000..U+00FF becomes, as up to 7 bytes and a length: one table per
 // output, so dense escapes cost a load and an 8-byte store each, with no branch on
@@ -187,6 +179,9 @@ bool put_str_body(W& w, const C* src, size_t n) {
         while (i < m) {
             size_t run = detail::plain_run<kOut>(out, src + i, m - i);
             i += run;
+            if constexpr (sizeof(C) == 2 && kOut == StrOut::ascii) {
+                for (; i + 8 <= m && simd::put_u_escapes8(out, src + i); i += 8) out += 48;
+            }
             size_t dense_end = detail::stretch_end(i, run, m);
             for (; i < dense_end; ++i) {
                 uint32_t c = src[i];

@@ -10,6 +10,7 @@
 //   widen<From, To>(v, dst)        store the first kBytes/sizeof(To) lanes widened
 //   kMaskBitsPerLane<C>            1 where masks have a bit per lane, sizeof(C) where per byte
 #pragma once
+#include <immintrin.h>
 #include <cstring>
 #include <cstdint>
 #include <cstddef>
@@ -131,8 +132,48 @@ found:
     return i < n ? i : n;
 }
 
-// UCS-2 to UTF-8 for chars that need no escaping. Runs of ASCII go a vector at a time;
-// the rest is a scalar loop that handles 2- and 3-byte sequences.
+// Eight chars of U+0800..U+FFFF (no surrogates) as 24 bytes of UTF-8 at out; false,
+// writing nothing, if any of them is not. Byte shuffles: SSSE3, so only for the levels
+// that have it (AVX2 and up).
+inline constexpr struct Utf8x3Shuffles {
+    uint8_t from_lead_mid[32];  // output bytes 0..15, then 16..23 (+8 unused), from b0:b1
+    uint8_t from_last[32];      // the same positions, from b2
+    constexpr Utf8x3Shuffles() : from_lead_mid(), from_last() {
+        for (int j = 0; j < 24; ++j) {
+            const int k = j / 3, r = j % 3, at = j;
+            from_lead_mid[at] = r == 0 ? k : r == 1 ? 8 + k : 0x80;
+            from_last[at] = r == 2 ? k : 0x80;
+        }
+        for (int j = 24; j < 32; ++j) from_lead_mid[j] = from_last[j] = 0x80;
+    }
+} kUtf8x3;
+
+// Static: each kernel file keeps its own copy, compiled for its level.
+__attribute__((target("ssse3"))) static inline bool utf8_x3_8(uint8_t* out, const uint16_t* src) {
+    const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src));
+    const __m128i wide = _mm_cmpeq_epi16(_mm_subs_epu16(_mm_set1_epi16(0x800), c), _mm_setzero_si128());
+    const __m128i surrogate = _mm_cmpeq_epi16(_mm_and_si128(c, _mm_set1_epi16(static_cast<short>(0xF800))),
+                                              _mm_set1_epi16(static_cast<short>(0xD800)));
+    if (_mm_movemask_epi8(_mm_andnot_si128(surrogate, wide)) != 0xFFFF) return false;
+    const __m128i b0 = _mm_or_si128(_mm_srli_epi16(c, 12), _mm_set1_epi16(0xE0));
+    const __m128i b1 = _mm_or_si128(_mm_and_si128(_mm_srli_epi16(c, 6), _mm_set1_epi16(0x3F)), _mm_set1_epi16(0x80));
+    const __m128i b2 = _mm_or_si128(_mm_and_si128(c, _mm_set1_epi16(0x3F)), _mm_set1_epi16(0x80));
+    const __m128i lead_mid = _mm_packus_epi16(b0, b1), last = _mm_packus_epi16(b2, b2);
+    auto shuffle = [&](int half) {
+        const auto* a = reinterpret_cast<const __m128i*>(kUtf8x3.from_lead_mid) + half;
+        const auto* b = reinterpret_cast<const __m128i*>(kUtf8x3.from_last) + half;
+        return _mm_or_si128(_mm_shuffle_epi8(lead_mid, _mm_loadu_si128(a)), _mm_shuffle_epi8(last, _mm_loadu_si128(b)));
+    };
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out), shuffle(0));
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(out + 16), shuffle(1));
+    return true;
+}
+
+// UCS-2 to UTF-8 for chars that need no escaping. Runs of ASCII go a vector at a time,
+// and (from AVX2) runs of 3-byte chars (CJK) eight at a time; after a vector that is
+// neither, a vector's worth of chars goes through a scalar loop that handles 2- and
+// 3-byte sequences (testing a vector again after each char cost more than the char).
+// str_cjk dumpb: 4.29M -> 2.44M instr/call (AVX2), 4.58M -> 3.97M (SSE2).
 template <class Ops>
 size_t ucs2_to_utf8(uint8_t* dst, const uint16_t* src, size_t n, size_t* written) {
     constexpr size_t kLanes = Ops::kBytes / sizeof(uint16_t);
@@ -148,24 +189,33 @@ size_t ucs2_to_utf8(uint8_t* dst, const uint16_t* src, size_t n, size_t* written
                 continue;
             }
         }
-        uint32_t c = src[i];
-        if (c < 0x80) {
-            if (!is_plain(c)) break;
-            *out++ = static_cast<uint8_t>(c);
-        } else if (c < 0x800) {
-            out[0] = static_cast<uint8_t>(0xC0 | (c >> 6));
-            out[1] = static_cast<uint8_t>(0x80 | (c & 0x3F));
-            out += 2;
-        } else if (c >= 0xD800 && c < 0xE000) {
-            break;
-        } else {
-            out[0] = static_cast<uint8_t>(0xE0 | (c >> 12));
-            out[1] = static_cast<uint8_t>(0x80 | ((c >> 6) & 0x3F));
-            out[2] = static_cast<uint8_t>(0x80 | (c & 0x3F));
-            out += 3;
+        if constexpr (Ops::kBytes >= 32) {
+            if (i + 8 <= n && utf8_x3_8(out, src + i)) {
+                out += 24;
+                i += 8;
+                continue;
+            }
         }
-        ++i;
+        for (size_t end = i + kLanes < n ? i + kLanes : n; i < end; ++i) {
+            uint32_t c = src[i];
+            if (c < 0x80) {
+                if (!is_plain(c)) goto stop;
+                *out++ = static_cast<uint8_t>(c);
+            } else if (c < 0x800) {
+                out[0] = static_cast<uint8_t>(0xC0 | (c >> 6));
+                out[1] = static_cast<uint8_t>(0x80 | (c & 0x3F));
+                out += 2;
+            } else if (c >= 0xD800 && c < 0xE000) {
+                goto stop;
+            } else {
+                out[0] = static_cast<uint8_t>(0xE0 | (c >> 12));
+                out[1] = static_cast<uint8_t>(0x80 | ((c >> 6) & 0x3F));
+                out[2] = static_cast<uint8_t>(0x80 | (c & 0x3F));
+                out += 3;
+            }
+        }
     }
+stop:
     *written = static_cast<size_t>(out - dst);
     return i;
 }
