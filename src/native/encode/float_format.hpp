@@ -171,6 +171,19 @@ inline DecimalFloat search_exact(uint64_t bits) {
     return d;
 }
 
+namespace float_detail {
+// kPow10's rows by biased exponent (32 KB): the fast path loads G straight from the
+// exponent, in parallel with k and h, where G's row number came from kRegularStep
+// first: two loads in a row on each double's dependency chain.
+struct PowByExponent {
+    alignas(16) float_table::Pow10 g[2048];
+    constexpr PowByExponent() : g{} {
+        for (int b = 0; b < 2048; ++b) g[b] = float_table::kPow10[float_table::kRegularStep[b] & 0xffff];
+    }
+};
+inline constexpr PowByExponent kPowByExponent{};
+}  // namespace float_detail
+
 // The shortest decimal for a finite double given by its bits (sign ignored).
 //
 // The same search from a 128-bit product in place of the exact sticky bits. For a
@@ -189,12 +202,11 @@ RJSON_FLOAT_INLINE DecimalFloat shortest_decimal(uint64_t bits) {
     const int biased = static_cast<int>((bits >> kFractionBits) & 0x7ff);
     if (__builtin_expect(fraction == 0 || biased == 0, 0)) return shortest_decimal_exact(bits);
     const uint64_t c = fraction | kHiddenBit;
-    // k = floor(q log10 2) and h as the exact search computes them, from a table.
+    // k = floor(q log10 2), h and G as the exact search computes them, from tables.
     const uint32_t step = float_table::kRegularStep[biased];
-    const int row = static_cast<int>(step & 0xffff);
-    const int k = row + float_table::kMinK;
+    const int k = static_cast<int>(step & 0xffff) + float_table::kMinK;
     const int h = static_cast<int>(step >> 16);  // in [0, 4]; 2^q * 10^-k = 2^h * G / 2^128
-    const float_table::Pow10& g = float_table::kPow10[row];
+    const float_table::Pow10& g = float_detail::kPowByExponent.g[biased];
     const uint64_t x = c << h;  // below 2^57
     // T * 2^64 = x * G / 2^64 less the low half of x * G.lo: within (t - 1/128, t + 1).
     // Kept in 64-bit halves with the carries spelled out: as unsigned __int128 (or with
