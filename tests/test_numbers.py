@@ -151,6 +151,20 @@ def test_dumps_float_array():
     assert rjson.dumpb(xs) == orjson.dumps(xs)
 
 
+def test_dumps_float_pairs():
+    # Short lists of floats ([x, y] as in GeoJSON), which the lane writes without
+    # entering a container, with the float writer inlined there: every output form.
+    rng = random.Random(11)
+    xs = [from_bits(rng.getrandbits(64)) for _ in range(20_000)]
+    xs = [x for x in xs if math.isfinite(x)] + edge_values()
+    doc = {"coordinates": [[[xs[i], xs[i + 1]] for i in range(0, len(xs) - 1, 2)], [(x,) for x in xs[:500]]]}
+    assert rjson.dumps(doc) == json.dumps(doc)
+    assert rjson.dumps(doc, ensure_ascii=False, separators=(",", ":")) == json.dumps(
+        doc, ensure_ascii=False, separators=(",", ":"))
+    skip_if_old_orjson(rjson.dumpb(doc), orjson.dumps(doc))
+    assert rjson.dumpb(doc) == orjson.dumps(doc)
+
+
 def int_edges():
     vals = [0, 1, 9, 10, 99, 100, 999, 1000]
     for p in range(1, 20):

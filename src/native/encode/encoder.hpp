@@ -642,7 +642,11 @@ private:
         if (t == &PyFloat_Type) {
             double d = PyFloat_AS_DOUBLE(o);
             if (!is_finite_bits(d)) return nullptr;
-            return lane_number(p, [d](char* out) { return write_double(out, d, kJson ? kPythonRepr : kOrjson); });
+            // Inlined by force: GCC outlined this call from lane_leaf, with spills
+            // around it (canada: ~10 instructions a double).
+            return lane_number(p, [d](char* out) __attribute__((always_inline)) {
+                return write_double(out, d, kJson ? kPythonRepr : kOrjson);
+            });
         }
         if (t == &PyBool_Type) {
             bool is_false = o == Py_False;

@@ -171,6 +171,19 @@ inline DecimalFloat search_exact(uint64_t bits) {
     return d;
 }
 
+namespace float_detail {
+// kPow10's rows by biased exponent (32 KB): the fast path loads G straight from the
+// exponent, in parallel with k and h, where G's row number came from kRegularStep
+// first: two loads in a row on each double's dependency chain.
+struct PowByExponent {
+    alignas(16) float_table::Pow10 g[2048];
+    constexpr PowByExponent() : g{} {
+        for (int b = 0; b < 2048; ++b) g[b] = float_table::kPow10[float_table::kRegularStep[b] & 0xffff];
+    }
+};
+inline constexpr PowByExponent kPowByExponent{};
+}  // namespace float_detail
+
 // The shortest decimal for a finite double given by its bits (sign ignored).
 //
 // The same search from a 128-bit product in place of the exact sticky bits. For a
@@ -189,24 +202,26 @@ RJSON_FLOAT_INLINE DecimalFloat shortest_decimal(uint64_t bits) {
     const int biased = static_cast<int>((bits >> kFractionBits) & 0x7ff);
     if (__builtin_expect(fraction == 0 || biased == 0, 0)) return shortest_decimal_exact(bits);
     const uint64_t c = fraction | kHiddenBit;
-    // k = floor(q log10 2) and h as the exact search computes them, from a table.
+    // k = floor(q log10 2), h and G as the exact search computes them, from tables.
     const uint32_t step = float_table::kRegularStep[biased];
-    const int row = static_cast<int>(step & 0xffff);
-    const int k = row + float_table::kMinK;
+    const int k = static_cast<int>(step & 0xffff) + float_table::kMinK;
     const int h = static_cast<int>(step >> 16);  // in [0, 4]; 2^q * 10^-k = 2^h * G / 2^128
-    const float_table::Pow10& g = float_table::kPow10[row];
+    const float_table::Pow10& g = float_detail::kPowByExponent.g[biased];
     const uint64_t x = c << h;  // below 2^57
     // T * 2^64 = x * G / 2^64 less the low half of x * G.lo: within (t - 1/128, t + 1).
-    const uint128_t t = static_cast<uint128_t>(g.hi) * x + static_cast<uint64_t>((static_cast<uint128_t>(g.lo) * x) >> 64);
-    const uint64_t t_lo = static_cast<uint64_t>(t), t_hi = static_cast<uint64_t>(t >> 64);
+    // Kept in 64-bit halves with the carries spelled out: as unsigned __int128 (or with
+    // _addcarry_u64's pointer outputs) GCC kept the halves on the stack.
+    const uint128_t th = static_cast<uint128_t>(g.hi) * x;
+    const uint64_t tl = static_cast<uint64_t>((static_cast<uint128_t>(g.lo) * x) >> 64);
+    const uint64_t t_lo = static_cast<uint64_t>(th) + tl;
+    const uint64_t t_hi = static_cast<uint64_t>(th >> 64) + (t_lo < tl);
     // W * 2^64 = G * 2^h / 2^65, from G.hi without its last bit: within (w - 1/128, w + 17).
     // (its two halves shifted separately: h < 64, which GCC does not know)
     const uint64_t half = g.hi >> 1;
-    const uint128_t w = (static_cast<uint128_t>((half >> 1) >> (63 - h)) << 64) | (half << h);
-    const uint128_t u = t + w;  // T + W: within (u - 1, u + 18)
-    const uint128_t l = t - w;  // T - W: within (l - 17, l + 1)
-    const uint64_t u_lo = static_cast<uint64_t>(u), u_hi = static_cast<uint64_t>(u >> 64);
-    const uint64_t l_lo = static_cast<uint64_t>(l), l_hi = static_cast<uint64_t>(l >> 64);
+    const uint64_t w_hi = (half >> 1) >> (63 - h), w_lo = half << h;
+    // T + W: within (u - 1, u + 18); T - W: within (l - 17, l + 1).
+    const uint64_t u_lo = t_lo + w_lo, u_hi = t_hi + w_hi + (u_lo < w_lo);
+    const uint64_t l_lo = t_lo - w_lo, l_hi = t_hi - w_hi - (t_lo < w_lo);
     // Each fraction, offset by the margin, must stay clear of [0, 2 * margin).
     constexpr uint64_t kMargin = 32;
     const bool unclear = (u_lo + kMargin < 2 * kMargin) | (l_lo + kMargin < 2 * kMargin) |

@@ -186,6 +186,28 @@ inline bool is_finite_bits(double v) {
     return (bits << 1) < (uint64_t{0x7ff} << 53);
 }
 
+namespace number_detail {
+// The 17 digits D0 (head) and D1..D16 (tail) with the decimal point after D(point-1),
+// 1 <= point <= 16, n of them significant: DIG.ITS, or DIGITS000.0 when n <= point.
+__attribute__((always_inline)) inline char* put_point_inside(char* out, char head_char, __m128i tail, int point, int n) {
+    out[0] = head_char;
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 1), tail);
+    if (point >= n) {  // DIGITS000.0: the 17 digits already end in the zeros
+        std::memcpy(out + point, ".0", 2);
+        return out + point + 2;
+    }
+    // DIG.ITS: bytes below point keep D0.., bytes above take D0.. shifted up one;
+    // built in a register, as reloading the bytes just stored would stall.
+    __m128i first16 = _mm_or_si128(_mm_slli_si128(tail, 1), _mm_cvtsi32_si128(static_cast<uint8_t>(head_char)));
+    __m128i below = _mm_loadu_si128(reinterpret_cast<const __m128i*>(kPrefixMask + 16 - point));
+    __m128i merged = _mm_or_si128(_mm_and_si128(below, first16), _mm_andnot_si128(below, _mm_slli_si128(first16, 1)));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 2), tail);  // D1..D16 at 2..17
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out), merged);
+    out[point] = '.';
+    return out + n + 1;
+}
+}  // namespace number_detail
+
 // Writes a finite double, shortest round trip, as Python's repr or orjson lays it out.
 // Stores whole 16-byte blocks, then returns the true end: see kMaxNumberChars.
 __attribute__((always_inline)) inline char* write_double(char* out, double v, FloatStyle style) {
@@ -213,28 +235,19 @@ __attribute__((always_inline)) inline char* write_double(char* out, double v, Fl
     // Bit 0 always, bit i + 1 for a nonzero D(i+1): the highest is the last nonzero digit.
     const int n = 32 - __builtin_clz(((zeros ^ 0xffffu) << 1) | 1u);
 
-    if (point >= style.min_fixed_point && point <= kMaxFixedPoint) {
-        if (point <= 0) {  // 0.000DIGITS
-            std::memcpy(out, "0.000000", 8);
-            out[2 - point] = head_char;
-            _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 3 - point), tail);
-            return out + 2 - point + n;
-        }
-        out[0] = head_char;
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 1), tail);
-        if (point >= n) {  // DIGITS000.0: the 17 digits already end in the zeros
-            std::memcpy(out + point, ".0", 2);
-            return out + point + 2;
-        }
-        // DIG.ITS: bytes below point keep D0.., bytes above take D0.. shifted up one;
-        // built in a register, as reloading the bytes just stored would stall.
-        __m128i first16 = _mm_or_si128(_mm_slli_si128(tail, 1), _mm_cvtsi32_si128(static_cast<uint8_t>(head_char)));
-        __m128i below = _mm_loadu_si128(reinterpret_cast<const __m128i*>(kPrefixMask + 16 - point));
-        __m128i merged = _mm_or_si128(_mm_and_si128(below, first16), _mm_andnot_si128(below, _mm_slli_si128(first16, 1)));
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 2), tail);  // D1..D16 at 2..17
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(out), merged);
-        out[point] = '.';
-        return out + n + 1;
+    // The layout turns on point, which is exponent + 16 or + 17 and so known only once
+    // the digits are: a mispredicted branch on it (floats: ~40% exponent form, at
+    // random) stalls until then. The exponents for which both points are in 1..16 take
+    // DIG.ITS or DIGITS000.0 on a branch on the exponent alone, which the search has
+    // early from a table.
+    if (dec.exponent >= 1 - (kSigDigits - 1) && dec.exponent <= kMaxFixedPoint - kSigDigits)
+        return put_point_inside(out, head_char, tail, point, n);
+    if (point > 0 && point <= kMaxFixedPoint) return put_point_inside(out, head_char, tail, point, n);
+    if (point <= 0 && point >= style.min_fixed_point) {  // 0.000DIGITS
+        std::memcpy(out, "0.000000", 8);
+        out[2 - point] = head_char;
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 3 - point), tail);
+        return out + 2 - point + n;
     }
     out[0] = head_char;
     out[1] = '.';
