@@ -614,6 +614,22 @@ def test_odd_keyword_values(obj, kw):
     assert_same(obj, _msg=False, **kw)
 
 
+@pytest.mark.parametrize("seps", [
+    (",", ":"), ("".join([","]), "".join([":"])), [",", ":"], (";", "="), ("\x00", "\x7f"),
+    ("\u00e9", ":"), (",", "\u20ac"), (S.MyStr(","), ":"), (",", S.MyStr(":")), (", ", ":"),
+    (",", ""), ("", ":"), (str(1), str(2)), (b",", ":"),
+], ids=repr)
+@pytest.mark.parametrize("kw", [{"ensure_ascii": False}, {"ensure_ascii": True}, {"ensure_ascii": 0},
+                                {"indent": 1}, {"ensure_ascii": False, "sort_keys": True}], ids=repr)
+def test_one_char_separators(seps, kw):
+    """dumps' inline path for separators of one ASCII char each: the same output for
+    equal-but-not-identical strs, lists, subclasses and the non-ASCII or empty cases it
+    must leave to the general path."""
+    obj = {"b": [1, 2.5, {"x": None}], "a": ["s", True, []], "c": {}}
+    assert_same(obj, separators=seps, **kw)
+    assert_same([1, [2, 3], {"k": "v"}], separators=seps, **kw)
+
+
 def test_dict_table_layouts():
     """Dicts whose tables the encoder reads in place or through PyDict_Next: with
     deleted entries, re-added keys, non-str keys, and an instance's split table."""

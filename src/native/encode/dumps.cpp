@@ -38,6 +38,12 @@ PyObject* delegate(PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
     return PyObject_Vectorcall(g.json_dumps, args, static_cast<size_t>(nargs), kwnames);
 }
 
+// Whether s (an exact str) is one ASCII char, in the compact form that needs no
+// readying: separators=(",", ":") is checked this way before make_piece.
+inline bool one_ascii_char(PyObject* s) {
+    return PyUnicode_IS_COMPACT_ASCII(s) && PyUnicode_GET_LENGTH(s) == 1;
+}
+
 // A separator or indent str as a Piece. Sets *ascii to whether it is ASCII.
 bool make_piece(PyObject* s, Piece* p, bool* ascii) {
     if (!str_ready(s)) return false;
@@ -82,6 +88,10 @@ PyObject* dumps(PyObject*, PyObject* const* args, Py_ssize_t nargs, PyObject* kw
     bool ensure_ascii = true;
     auto flag = [](PyObject* v, bool* out) {
         if (!v) return true;
+        if (v == Py_True || v == Py_False) {  // the usual values, without a call
+            *out = v == Py_True;
+            return true;
+        }
         int t = PyObject_IsTrue(v);
         if (t < 0) return false;
         *out = t;
@@ -118,9 +128,14 @@ PyObject* dumps(PyObject*, PyObject* const* args, Py_ssize_t nargs, PyObject* kw
         if (!PyTuple_CheckExact(seps) || PyTuple_GET_SIZE(seps) != 2 ||
             !PyUnicode_CheckExact(PyTuple_GET_ITEM(seps, 0)) || !PyUnicode_CheckExact(PyTuple_GET_ITEM(seps, 1)))
             return delegate(args, nargs, kwnames);
-        if (!make_piece(PyTuple_GET_ITEM(seps, 0), &opt.item_sep, &pieces_ascii) ||
-            !make_piece(PyTuple_GET_ITEM(seps, 1), &opt.key_sep, &pieces_ascii))
+        PyObject* item = PyTuple_GET_ITEM(seps, 0);
+        PyObject* key = PyTuple_GET_ITEM(seps, 1);
+        if (one_ascii_char(item) && one_ascii_char(key)) {  // (",", ":") and the like, inline
+            opt.item_sep = Piece::one(item);
+            opt.key_sep = Piece::one(key);
+        } else if (!make_piece(item, &opt.item_sep, &pieces_ascii) || !make_piece(key, &opt.key_sep, &pieces_ascii)) {
             return nullptr;
+        }
     }
 
     if (!ensure_ascii) return run<UnicodeWriter, true>(args[0], opt);

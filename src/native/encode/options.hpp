@@ -19,6 +19,15 @@ struct Piece {
         if (ascii && len <= sizeof padded)
             for (size_t i = 0; i < len; ++i) padded[i] = ascii[i];
     }
+    // A one-char ASCII str's piece, without the general path's checks.
+    static Piece one(PyObject* s) {
+        Piece p;
+        p.ascii = reinterpret_cast<const char*>(PyUnicode_1BYTE_DATA(s));
+        p.len = 1;
+        p.str = s;
+        p.padded[0] = p.ascii[0];
+        return p;
+    }
     bool fits_padded() const { return ascii && len <= sizeof padded; }
 };
 
