@@ -614,20 +614,28 @@ private:
     // A depth the interpreter allowed stays allowed until Python code runs (it could
     // change the limit): leaf_ok_depth_ remembers it, and every way into Python code
     // (other(), dict_from_items()) forgets it.
-    bool leaf_depth_ok() {
+    //
+    // The remembered case is inline (citm_catalog: ~10K leaves a call); asking the
+    // interpreter is not.
+    RJSON_INLINE bool leaf_depth_ok() {
         if constexpr (kJson) {
             if (depth_ + 1 > kMaxDepth || c_stack_.nearly_exhausted()) return false;
-            if (depth_ + 1 <= leaf_ok_depth_) return true;
+            if (RJSON_LIKELY(depth_ + 1 <= leaf_ok_depth_)) return true;
+            return leaf_depth_ask();
+        } else {
+            return depth_ + 1 <= kOrjsonMaxDepth && !c_stack_.nearly_exhausted();
+        }
+    }
+    RJSON_NOINLINE bool leaf_depth_ask() {
+        if constexpr (kJson) {
             if (Py_EnterRecursiveCall(" while encoding a JSON object")) {
                 PyErr_Clear();
                 return false;
             }
             Py_LeaveRecursiveCall();
             leaf_ok_depth_ = depth_ + 1;
-            return true;
-        } else {
-            return depth_ + 1 <= kOrjsonMaxDepth && !c_stack_.nearly_exhausted();
         }
+        return true;
     }
 
     // An exact str, int, float, bool or None at p, if the lane can write it.
