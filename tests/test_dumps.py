@@ -627,7 +627,26 @@ def test_one_char_separators(seps, kw):
     must leave to the general path."""
     obj = {"b": [1, 2.5, {"x": None}], "a": ["s", True, []], "c": {}}
     assert_same(obj, separators=seps, **kw)
+    assert_same(obj, **kw, separators=seps)  # the keywords in the other order
     assert_same([1, [2, 3], {"k": "v"}], separators=seps, **kw)
+
+
+class _Seps(tuple):
+    pass
+
+
+@pytest.mark.parametrize("kw", [
+    {"ensure_ascii": False, "separators": (",", ":")}, {"separators": (",", ":"), "ensure_ascii": False},
+    {"ensure_ascii": 0, "separators": (",", ":")}, {"ensure_ascii": False, "separators": _Seps((",", ":"))},
+    {"ensure_ascii": False, "separators": (",", ":", "")}, {"ensure_ascii": False, "separators": (":", ",")},
+    {"ensure_ascii": False, "separators": (",", ":"), "sort_keys": True},
+    {"ensure_ascii": False, "separators": None}, {"ensure_ascii": True, "separators": (",", ":")},
+], ids=repr)
+def test_compact_call_keywords(kw):
+    """dumps' match of the usual compact call (ensure_ascii=False, separators=(",", ":"))
+    against near misses that must take the general parse."""
+    for obj in ({"b": [1, "\u00e9"], "a": {"k": [None, 1.5]}}, [], "\u20ac", [float("nan")], {1: 2}):
+        assert_same(obj, **kw)
 
 
 def test_dict_table_layouts():

@@ -59,6 +59,36 @@ bool make_piece(PyObject* s, Piece* p, bool* ascii) {
     return true;
 }
 
+// The keywords of the usual compact str call, ensure_ascii=False and
+// separators=(",", ":") in either order, by identity and cheap checks: the general
+// parse below costs more than tiny documents' encoding (~80 instructions a call).
+const Options kCompactOptions = [] {
+    Options o;
+    o.item_sep = Piece{",", 1, nullptr};
+    o.key_sep = Piece{":", 1, nullptr};
+    return o;
+}();
+
+bool is_compact_call(PyObject* const* args, PyObject* kwnames) {
+    if (PyTuple_GET_SIZE(kwnames) != 2) return false;
+    PyObject* first = PyTuple_GET_ITEM(kwnames, 0);
+    PyObject* seps;
+    if (first == kw_objects[kEnsureAscii] && PyTuple_GET_ITEM(kwnames, 1) == kw_objects[kSeparators]) {
+        if (args[1] != Py_False) return false;
+        seps = args[2];
+    } else if (first == kw_objects[kSeparators] && PyTuple_GET_ITEM(kwnames, 1) == kw_objects[kEnsureAscii]) {
+        if (args[2] != Py_False) return false;
+        seps = args[1];
+    } else {
+        return false;
+    }
+    if (!PyTuple_CheckExact(seps) || PyTuple_GET_SIZE(seps) != 2) return false;
+    PyObject* item = PyTuple_GET_ITEM(seps, 0);
+    PyObject* key = PyTuple_GET_ITEM(seps, 1);
+    return PyUnicode_CheckExact(item) && PyUnicode_CheckExact(key) && one_ascii_char(item) && one_ascii_char(key) &&
+           PyUnicode_1BYTE_DATA(item)[0] == ',' && PyUnicode_1BYTE_DATA(key)[0] == ':';
+}
+
 constexpr Py_ssize_t kMaxNativeIndent = 256;
 char spaces[kMaxNativeIndent + 1];
 
@@ -75,6 +105,7 @@ bool init(PyObject*) {
 
 PyObject* dumps(PyObject*, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
     if (nargs != 1) return delegate(args, nargs, kwnames);
+    if (kwnames && is_compact_call(args, kwnames)) return run<UnicodeWriter, true>(args[0], kCompactOptions);
     PyObject* kw[kNumKw] = {};
     Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
     for (Py_ssize_t i = 0; i < nkw; ++i) {
