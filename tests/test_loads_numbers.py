@@ -2,6 +2,7 @@
 integer part (up to 7 digits), the one-pass float path (float_tail: up to 19 digits in all,
 fraction words of 8, exponents of up to 3 digits, 40 units of room after the number's
 start), the exact-double and 64-bit product conversions, and ints around the small-int cache."""
+import json
 import math
 import random
 import struct
@@ -77,6 +78,11 @@ def test_one_digit_int_objects():
     assert [(-x, x * 3, x >> 1, x // 7) for x in got] == [(-x, x * 3, x >> 1, x // 7) for x in vals]
     assert [x.to_bytes(8, "little", signed=True) for x in got] == [x.to_bytes(8, "little", signed=True) for x in vals]
     assert all(x is y for x, y in zip(got, vals) if -5 <= x <= 256)
+    # The shared objects' table: "-0" and the ends, from bytes and str, at every path.
+    for text in ("[-0,0,-5,-6,256,257,-256]", "-0", "256", " -5 ", '{"a":-0,"b":256}', "[1.5,-0,7e0,3]"):
+        assert rjson.loads(text) == json.loads(text)
+        assert rjson.loads(text.encode()) == json.loads(text)
+    assert rjson.loads("-0") is int("0") and rjson.loads(b"[256]")[0] is int("256")
 
 
 def test_hard_roundings():

@@ -148,7 +148,7 @@ bool init(PyObject*) {
     constants.nan = PyObject_GetAttrString(decoder.get(), "NaN");
     constants.pos_inf = PyObject_GetAttrString(decoder.get(), "PosInf");
     constants.neg_inf = PyObject_GetAttrString(decoder.get(), "NegInf");
-    return constants.nan && constants.pos_inf && constants.neg_inf;
+    return constants.nan && constants.pos_inf && constants.neg_inf && init_small_ints();
 }
 
 PyObject* loads(PyObject*, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {

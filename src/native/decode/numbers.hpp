@@ -206,6 +206,22 @@ RJSON_INLINE void init_object(PyObject* o, PyTypeObject* type) {
 #endif
 }
 
+// The object allocator PyObject_Malloc forwards to, called straight: fetched once per
+// parse without hooks (Parser), where it cannot change (no Python code runs, and the
+// collector, whose finalizers could, is paused from 3.10), it saves PyObject_Malloc's
+// wrapper and indirect call on every float (floats, canada: -2 to -3% a loads).
+// Otherwise PyObject_Malloc itself.
+struct ObjectAllocator {
+    void* ctx = nullptr;
+    void* (*malloc)(void*, size_t) = [](void*, size_t n) { return PyObject_Malloc(n); };
+    void fetch() {
+        PyMemAllocatorEx a;
+        PyMem_GetAllocator(PYMEM_DOMAIN_OBJ, &a);
+        ctx = a.ctx;
+        malloc = a.malloc;
+    }
+};
+
 // Ints are built in place where their layout is known: 30-bit digits, and either
 // ob_size = +-digit count (3.9-3.11) or lv_tag = count << 3 | sign (3.12-3.13, sign 0
 // for positive and 2 for negative; bit 2, an immortality flag from 3.14, stays clear).
@@ -215,15 +231,33 @@ RJSON_INLINE void init_object(PyObject* o, PyTypeObject* type) {
 #define RJSON_DIRECT_INT 1
 #endif
 
+// The interpreter's shared small ints, -5 to 256 (what int(text) gives for those), taken
+// once from PyLong_FromLong at module init (public API: its cache lookup is internal) and
+// held for good (the module's init fills it before any parse); index value + 5.
+inline constexpr long kSmallIntMin = -5, kSmallIntMax = 256;
+inline PyObject* small_ints[kSmallIntMax - kSmallIntMin + 1];
+inline bool init_small_ints() {
+    for (long i = kSmallIntMin; i <= kSmallIntMax; ++i)
+        if (!(small_ints[i - kSmallIntMin] = PyLong_FromLong(i))) return false;
+    return true;
+}
+
 // The int -m or m (m < 2^(30 * kMaxDigits)): PyLong_FromLongLong's object without its
 // calls. Values up to 256 are the interpreter's shared small ints (as int(text) gives),
-// which PyLong_FromLong looks up. The block is _PyLong_New's: header and the digits.
+// from small_ints. The block is _PyLong_New's: header and the digits, from alloc.
 // ints_small: 12.5M -> 10.5M instructions a loads, ints_64: 4.0M -> 3.2M (CPython 3.11).
 template <unsigned kMaxDigits = 3>
-RJSON_INLINE PyObject* new_int(bool negative, uint64_t m) {
+RJSON_INLINE PyObject* new_int(const ObjectAllocator& alloc, bool negative, uint64_t m) {
 #ifdef RJSON_DIRECT_INT
     static_assert(kMaxDigits >= 1 && kMaxDigits <= 3, "a uint64 has at most 3 digits");
-    if (RJSON_UNLIKELY(m <= 256)) return PyLong_FromLong(negative ? -static_cast<long>(m) : static_cast<long>(m));
+    if (RJSON_UNLIKELY(m <= static_cast<uint64_t>(kSmallIntMax))) {
+        long v = negative ? -static_cast<long>(m) : static_cast<long>(m);
+        if (v >= kSmallIntMin) {
+            PyObject* o = small_ints[v - kSmallIntMin];
+            Py_INCREF(o);
+            return o;
+        }
+    }
     constexpr unsigned kShift = PyLong_SHIFT;
     constexpr uint64_t kMask = PyLong_MASK;
     size_t digits = 1;
@@ -233,7 +267,7 @@ RJSON_INLINE PyObject* new_int(bool negative, uint64_t m) {
 #else
     constexpr size_t kHeader = offsetof(PyLongObject, ob_digit);
 #endif
-    auto* o = static_cast<PyLongObject*>(PyObject_Malloc(kHeader + digits * sizeof(digit)));
+    auto* o = static_cast<PyLongObject*>(alloc.malloc(alloc.ctx, kHeader + digits * sizeof(digit)));
     if (RJSON_UNLIKELY(!o)) return PyErr_NoMemory();
     init_object(reinterpret_cast<PyObject*>(o), &PyLong_Type);
 #if PY_VERSION_HEX >= 0x030C0000
@@ -252,6 +286,7 @@ RJSON_INLINE PyObject* new_int(bool negative, uint64_t m) {
     }
     return reinterpret_cast<PyObject*>(o);
 #else
+    (void)alloc;
     if (!negative) {
         if (m <= static_cast<uint64_t>(INT64_MAX)) return PyLong_FromLongLong(static_cast<long long>(m));
         return PyLong_FromUnsignedLongLong(m);
@@ -263,10 +298,10 @@ RJSON_INLINE PyObject* new_int(bool negative, uint64_t m) {
 }
 
 template <class C>
-PyObject* int_from_scan(const C* s, size_t n, const NumberScan& r) {
+PyObject* int_from_scan(const ObjectAllocator& alloc, const C* s, size_t n, const NumberScan& r) {
     // Up to 19 digits fit in a uint64; longer goes through PyLong_FromString, which also
     // enforces the int max-str-digits limit with json's ValueError.
-    if (RJSON_LIKELY(r.digits <= 19)) return new_int(r.negative, r.mantissa);
+    if (RJSON_LIKELY(r.digits <= 19)) return new_int(alloc, r.negative, r.mantissa);
     AsciiText<C> text(s, n);
     if (!text.get()) return PyErr_NoMemory();
     return PyLong_FromString(text.get(), nullptr, 10);
@@ -404,22 +439,6 @@ RJSON_INLINE const C* float_tail(const C* s, unsigned nd, bool negative, double*
 // Set up as init_object explains.
 RJSON_INLINE void init_float(PyObject* o) { init_object(o, &PyFloat_Type); }
 
-
-// The object allocator PyObject_Malloc forwards to, called straight: fetched once per
-// parse without hooks (Parser), where it cannot change (no Python code runs, and the
-// collector, whose finalizers could, is paused from 3.10), it saves PyObject_Malloc's
-// wrapper and indirect call on every float (floats, canada: -2 to -3% a loads).
-// Otherwise PyObject_Malloc itself.
-struct ObjectAllocator {
-    void* ctx = nullptr;
-    void* (*malloc)(void*, size_t) = [](void*, size_t n) { return PyObject_Malloc(n); };
-    void fetch() {
-        PyMemAllocatorEx a;
-        PyMem_GetAllocator(PYMEM_DOMAIN_OBJ, &a);
-        ctx = a.ctx;
-        malloc = a.malloc;
-    }
-};
 
 RJSON_INLINE PyObject* new_float(const ObjectAllocator& alloc, double d) {
     PyObject* o = static_cast<PyObject*>(alloc.malloc(alloc.ctx, sizeof(PyFloatObject)));

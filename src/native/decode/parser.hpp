@@ -318,7 +318,7 @@ private:
                     C next = p[n];  // readable: n < 9
                     if (RJSON_LIKELY(next != '.' && next != 'e' && next != 'E')) {
                         p += n;
-                        return new_int<1>(negative, leading_digits(head, static_cast<unsigned>(n - negative)));
+                        return new_int<1>(alloc_, negative, leading_digits(head, static_cast<unsigned>(n - negative)));
                     }
                     r = p + n;
                     digits = n - negative;
@@ -338,14 +338,14 @@ private:
                     bool more = r && r < end_ && (*r == '.' || *r == 'e' || *r == 'E');
                     if (r && !more && digits <= 18) {
                         p = r;
-                        return new_int<2>(negative, head);
+                        return new_int<2>(alloc_, negative, head);
                     }
                 }
                 if (RJSON_LIKELY(r)) {
                     NumberScan scan = finish_number(r, end_, negative, head, digits);
                     p = static_cast<const C*>(scan.end);
                     if (scan.is_float) return float_from_text(alloc_, s, static_cast<size_t>(p - s), scan);
-                    return int_from_scan(s, static_cast<size_t>(p - s), scan);
+                    return int_from_scan(alloc_, s, static_cast<size_t>(p - s), scan);
                 }
             }
         }
@@ -365,7 +365,7 @@ private:
             }
         }
         if (r.is_float) return float_from_text(alloc_, s, n, r);
-        return int_from_scan(s, n, r);
+        return int_from_scan(alloc_, s, n, r);
     }
 
     // A string starting at the quote at p; p moves past the closing quote. The common
