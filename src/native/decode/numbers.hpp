@@ -439,7 +439,6 @@ RJSON_INLINE const C* float_tail(const C* s, unsigned nd, bool negative, double*
 // Set up as init_object explains.
 RJSON_INLINE void init_float(PyObject* o) { init_object(o, &PyFloat_Type); }
 
-
 RJSON_INLINE PyObject* new_float(const ObjectAllocator& alloc, double d) {
     PyObject* o = static_cast<PyObject*>(alloc.malloc(alloc.ctx, sizeof(PyFloatObject)));
     if (RJSON_UNLIKELY(!o)) return PyErr_NoMemory();

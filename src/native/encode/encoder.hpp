@@ -516,7 +516,7 @@ private:
         const size_t n = static_cast<size_t>(PyUnicode_GET_LENGTH(o));
         if constexpr (!W::kUnicode) {
             if (!PyUnicode_IS_COMPACT_ASCII(o)) return nullptr;
-            const auto* data = reinterpret_cast<const uint8_t*>(reinterpret_cast<PyASCIIObject*>(o) + 1);
+            const uint8_t* data = compact_ascii_data(o);
             if (RJSON_LIKELY(simd::short_readable(data, n))) {
                 if (!simd::copy_short_plain_ascii(p + 1, data, n)) return nullptr;
             } else if (static_cast<size_t>(end - p) < n + 2 || simd::active->copy_plain_ascii(p + 1, data, n) != n) {
@@ -526,7 +526,7 @@ private:
             if (!PyUnicode_IS_COMPACT(o)) return nullptr;
             if (PyUnicode_IS_ASCII(o)) {
                 // A short one inline, widened to C (DEL goes the long way, which copies it).
-                const auto* data = reinterpret_cast<const uint8_t*>(reinterpret_cast<PyASCIIObject*>(o) + 1);
+                const uint8_t* data = compact_ascii_data(o);
                 if (!(simd::short_readable(data, n) && simd::copy_short_plain_ascii(p + 1, data, n)) &&
                     (static_cast<size_t>(end - p) < n + 2 || detail::copy_run(p + 1, data, n) != n))
                     return nullptr;

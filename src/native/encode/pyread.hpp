@@ -21,6 +21,12 @@ RJSON_INLINE bool str_ready(PyObject* s) {
 #endif
 }
 
+// A compact ASCII str's chars, which follow its PyASCIIObject header on every version
+// (what PyUnicode_DATA computes after testing the kind, without the test).
+RJSON_INLINE const uint8_t* compact_ascii_data(PyObject* s) {
+    return reinterpret_cast<const uint8_t*>(reinterpret_cast<PyASCIIObject*>(s) + 1);
+}
+
 // The value of an int that fits in 64 signed bits, read without a call where the
 // layout is known. Returns false (no error set) when it does not fit.
 RJSON_INLINE bool small_int_value(PyObject* o, int64_t* out) {
