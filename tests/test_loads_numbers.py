@@ -195,3 +195,24 @@ def test_mantissa_words_without_the_point():
                     "[" + t + ', "😀"' + PAD + "]", "[" + t + "x" + PAD + "]"):
             assert_same(doc)
             assert_same(doc.encode())
+
+
+@pytest.mark.parametrize("text", [
+    "[" + ",".join(map(str, range(-300, 700))) + "]",                       # outermost list on the heap stack
+    "[[" + ",".join(["1.5"] * 300) + "], 2]",                                # stack grew inside, outer list small
+    "[" + ",".join(['{"a": [1, 2]}', '"s"', "null", "[]"] * 100) + "]",     # mixed items
+    '{"k": [' + ",".join(["7"] * 500) + "]}",                                # not outermost
+    "[" + ",".join(["1"] * 128) + "]", "[" + ",".join(["1"] * 129) + "]",    # the inline stack's edge
+])
+def test_outermost_list_takes_the_stack(text):
+    for doc in (text, text.encode()):
+        got = rjson.loads(doc)
+        assert got == json.loads(text)
+        # The list's own growth and shrinking on the adopted block.
+        lst = got if isinstance(got, list) else got["k"]
+        n = len(lst)
+        lst.extend(range(1000))
+        lst.append(1)
+        del lst[n // 2:]
+        lst.insert(0, None)
+        assert len(lst) == n // 2 + 1
