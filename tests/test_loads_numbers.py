@@ -203,6 +203,8 @@ def test_mantissa_words_without_the_point():
     "[" + ",".join(['{"a": [1, 2]}', '"s"', "null", "[]"] * 100) + "]",     # mixed items
     '{"k": [' + ",".join(["7"] * 500) + "]}",                                # not outermost
     "[" + ",".join(["1"] * 128) + "]", "[" + ",".join(["1"] * 129) + "]",    # the inline stack's edge
+    "[" + ",".join(map(str, range(40000))) + "]",                            # large block, kept untrimmed
+    "[[" + ",".join(["0"] * 100000) + "]," + ",".join(["2"] * 30000) + "]",  # block mostly unused: copied
 ])
 def test_outermost_list_takes_the_stack(text):
     for doc in (text, text.encode()):

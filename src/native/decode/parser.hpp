@@ -104,15 +104,23 @@ public:
     }
     // Forgets the entries above `base` whose references were moved elsewhere.
     void drop(size_t base) { size_ = base; }
-    // The whole stack's block, when it is on the heap (nullptr otherwise), handed to the
-    // caller with its references (a PyMem block of exactly size() entries, or more if
-    // trimming failed); the stack is left empty on its inline array.
-    PyObject** take_heap_block() {
-        if (data_ == inline_) return nullptr;
+    // The whole stack's block, when it is on the heap and mostly used (can_take_heap_block),
+    // handed to the caller with its references: a PyMem block of *capacity >= size()
+    // entries; the stack is left empty on its inline array.
+    bool can_take_heap_block() const { return data_ != inline_ && size_ >= cap_ / 2; }
+    PyObject** take_heap_block(size_t* capacity) {
         PyObject** p = data_;
-        // Trimmed: shrinking a block this large (the libc allocator's) stays in place.
-        if (size_ && size_ < cap_) {
-            if (auto* q = static_cast<PyObject**>(PyMem_Realloc(p, size_ * sizeof(PyObject*)))) p = q;
+        *capacity = cap_;
+        // A small block is trimmed (in place on the libc heap). A large one is kept whole:
+        // glibc raises its mmap threshold to the size of a freed mmapped block, so a block
+        // grown past it, shrunk and freed would come from a fresh mmap (page faults on
+        // every entry) in every later call; freed whole, the next call's stack fits below
+        // the raised threshold (ints_small run alone: 159 -> 0 faults a loads).
+        if (cap_ < kSlowGrowth) {
+            if (auto* q = static_cast<PyObject**>(PyMem_Realloc(p, size_ * sizeof(PyObject*)))) {
+                p = q;
+                *capacity = size_;
+            }
         }
         data_ = inline_;
         size_ = 0;
@@ -121,8 +129,11 @@ public:
     }
 
 private:
+    // Doubling up to 128 KB (glibc's least mmap threshold), then by half: a large block
+    // handed to a list untrimmed wastes at most a third.
+    static constexpr size_t kSlowGrowth = 128 * 1024 / sizeof(PyObject*);
     RJSON_NOINLINE bool grow() {
-        size_t cap = cap_ * 2;
+        size_t cap = cap_ < kSlowGrowth ? cap_ * 2 : cap_ + cap_ / 2;
         PyObject** p = static_cast<PyObject**>(
             data_ == inline_ ? PyMem_Malloc(cap * sizeof(PyObject*)) : PyMem_Realloc(data_, cap * sizeof(PyObject*)));
         if (!p) {
@@ -896,19 +907,16 @@ private:
             // the inline array holds takes the stack's block as its own, with no copy
             // (ints_small: a 640 KB allocation and copy less a loads).
 #ifndef Py_GIL_DISABLED
-            if (base == 0 && stack_.size() > 0) {
-                size_t n = stack_.size();
+            if (base == 0 && stack_.can_take_heap_block()) {
+                size_t n = stack_.size(), cap;
                 PyObject* list = PyList_New(0);
                 if (!list) goto fail;
-                if (PyObject** block = stack_.take_heap_block()) {
-                    auto* l = reinterpret_cast<PyListObject*>(list);
-                    l->ob_item = block;
-                    l->allocated = static_cast<Py_ssize_t>(n);
-                    Py_SET_SIZE(l, static_cast<Py_ssize_t>(n));
-                    p = q + 1;
-                    return list;
-                }
-                Py_DECREF(list);
+                auto* l = reinterpret_cast<PyListObject*>(list);
+                l->ob_item = stack_.take_heap_block(&cap);
+                l->allocated = static_cast<Py_ssize_t>(cap);
+                Py_SET_SIZE(l, static_cast<Py_ssize_t>(n));
+                p = q + 1;
+                return list;
             }
 #endif
             PyObject* list = list_from(stack_.at(base), stack_.size() - base);
