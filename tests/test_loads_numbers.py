@@ -218,3 +218,24 @@ def test_outermost_list_takes_the_stack(text):
         del lst[n // 2:]
         lst.insert(0, None)
         assert len(lst) == n // 2 + 1
+
+
+def test_short_ints_mixed_with_shared_small_ints():
+    # Shared small ints and allocated ints at random, across many batches of blocks:
+    # values, identity of the shared ones, and no leaked or double-counted reference.
+    import random
+    import sys
+    rng = random.Random(5)
+    values = [rng.choice([rng.randint(-6, 257), rng.randint(-9999999, 9999999)]) for _ in range(5000)]
+    text = "[" + ", ".join(map(str, values)) + "]"
+    for doc in (text, text.encode()):
+        got = rjson.loads(doc)
+        assert got == values
+        assert not [v for v, g in zip(values, got) if -5 <= v <= 256 and g is not int(str(v))]
+        got = None
+        before = sys.getrefcount(7)
+        got = rjson.loads(doc)
+        during = sys.getrefcount(7)
+        got = None
+        after = sys.getrefcount(7)
+        assert (during - before, after - before) == (values.count(7), 0)

@@ -298,6 +298,67 @@ RJSON_INLINE PyObject* new_int(const ObjectAllocator& alloc, bool negative, uint
 #endif
 }
 
+// Short ints (|m| < 2^30, one digit) with no branch on whether the value is a shared
+// small int: int arrays mix them with others at random, and that branch mispredicted on
+// a third of ints_small's values. Every int is written into the next block of a batch
+// allocated ahead; a small int takes the shared object instead and leaves the block for
+// the next int. Only where an object's set-up is two plain stores (see init_object):
+// a block so written and then left unused must not have been announced to anyone.
+#if defined(RJSON_DIRECT_INT) && PY_VERSION_HEX < 0x030D0000 && !defined(Py_TRACE_REFS) && \
+    !defined(Py_REF_DEBUG) && !defined(Py_GIL_DISABLED)
+#define RJSON_SHORT_INT_BLOCKS 1
+class ShortIntBlocks {
+public:
+    ShortIntBlocks() = default;
+    ShortIntBlocks(const ShortIntBlocks&) = delete;
+    ShortIntBlocks& operator=(const ShortIntBlocks&) = delete;
+    ~ShortIntBlocks() {
+        for (unsigned i = next_; i < kBatch; ++i) PyObject_Free(blocks_[i]);
+    }
+    RJSON_INLINE PyObject* make(const ObjectAllocator& alloc, bool negative, uint64_t m) {
+        if (RJSON_UNLIKELY(next_ == kBatch) && !refill(alloc)) return PyErr_NoMemory();
+        auto* o = static_cast<PyLongObject*>(blocks_[next_]);
+        init_object(reinterpret_cast<PyObject*>(o), &PyLong_Type);
+#if PY_VERSION_HEX >= 0x030C0000
+        o->long_value.lv_tag = (1 << 3) | (negative ? 2 : 0);
+        o->long_value.ob_digit[0] = static_cast<digit>(m);
+#else
+        Py_SET_SIZE(o, negative ? -1 : 1);
+        o->ob_digit[0] = static_cast<digit>(m);
+#endif
+        long v = negative ? -static_cast<long>(m) : static_cast<long>(m);
+        bool small = (m <= static_cast<uint64_t>(kSmallIntMax)) & (v >= kSmallIntMin);
+        PyObject* shared = small_ints[simd::pick(small, v - kSmallIntMin, 0L)];
+        PyObject* r = simd::pick(small, shared, reinterpret_cast<PyObject*>(o));
+#if PY_VERSION_HEX < 0x030C0000
+        r->ob_refcnt += small;  // the block's own count is already 1
+#endif  // (from 3.12 the small ints are immortal: no count to take)
+        next_ += !small;
+        return r;
+    }
+
+private:
+    static constexpr unsigned kBatch = 16;
+#if PY_VERSION_HEX >= 0x030C0000
+    static constexpr size_t kSize = offsetof(PyLongObject, long_value.ob_digit) + sizeof(digit);
+#else
+    static constexpr size_t kSize = offsetof(PyLongObject, ob_digit) + sizeof(digit);
+#endif
+    RJSON_NOINLINE bool refill(const ObjectAllocator& alloc) {
+        for (unsigned i = 0; i < kBatch; ++i) {
+            if (!(blocks_[i] = alloc.malloc(alloc.ctx, kSize))) {
+                while (i) PyObject_Free(blocks_[--i]);
+                return false;
+            }
+        }
+        next_ = 0;
+        return true;
+    }
+    void* blocks_[kBatch];
+    unsigned next_ = kBatch;
+};
+#endif
+
 template <class C>
 PyObject* int_from_scan(const ObjectAllocator& alloc, const C* s, size_t n, const NumberScan& r) {
     // Up to 19 digits fit in a uint64; longer goes through PyLong_FromString, which also

@@ -344,7 +344,12 @@ private:
                     C next = p[n];  // readable: n < 9
                     if (RJSON_LIKELY(next != '.' && next != 'e' && next != 'E')) {
                         p += n;
-                        return new_int<1>(alloc_, negative, leading_digits(head, static_cast<unsigned>(n - negative)));
+                        uint64_t m = leading_digits(head, static_cast<unsigned>(n - negative));
+#ifdef RJSON_SHORT_INT_BLOCKS
+                        return short_ints_.make(alloc_, negative, m);
+#else
+                        return new_int<1>(alloc_, negative, m);
+#endif
                     }
                     r = p + n;
                     digits = n - negative;
@@ -1109,6 +1114,9 @@ private:
     Scratch scratch_;
     StopList stops_;
     ObjectAllocator alloc_;
+#ifdef RJSON_SHORT_INT_BLOCKS
+    ShortIntBlocks short_ints_;
+#endif
 };
 
 }  // namespace rjson::decode
