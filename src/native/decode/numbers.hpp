@@ -42,6 +42,10 @@ RJSON_INLINE uint64_t leading_digits(uint64_t w, unsigned k) {
     v = ((v & 0x00FF00FF00FF00FFull) * ((100 << 16) + 1)) >> 16;
     return ((v & 0x0000FFFF0000FFFFull) * ((10000ull << 32) + 1)) >> 32;
 }
+// leading_digits for 0 <= k <= 8, with no branch on k == 0.
+RJSON_INLINE uint64_t leading_digits_or_0(uint64_t w, unsigned k) {
+    return leading_digits(w, k | (k == 0)) & (0 - static_cast<uint64_t>(k != 0));
+}
 inline constexpr uint64_t kPow10u[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
 
 // Consumes a run of digits at p, folding them into *w (wrapping past 19 digits: callers
@@ -387,7 +391,11 @@ RJSON_INLINE bool double_fast(bool negative, uint64_t w, int64_t exp10, double* 
     if (w < (uint64_t{1} << 53) && exp10 >= -22 && exp10 <= 22) {
         double d = static_cast<double>(w);
         d = exp10 < 0 ? d / kExact[-exp10] : d * kExact[exp10];
-        *out = negative ? -d : d;
+        // The sign as a bit, not a branch (random signs mispredicted it).
+        uint64_t bits;
+        std::memcpy(&bits, &d, 8);
+        bits |= static_cast<uint64_t>(negative) << 63;
+        std::memcpy(out, &bits, 8);
         return true;
     }
     if (exp10 < kMinExp10 || exp10 > kMaxExp10) return false;
@@ -456,7 +464,7 @@ RJSON_INLINE const C* float_tail(const C* s, unsigned nd, bool negative, double*
             non_digit = non_digit_bytes(w);
             if (RJSON_LIKELY(non_digit)) {
                 unsigned j = static_cast<unsigned>(__builtin_ctzll(non_digit)) / 8;
-                if (j) m = m * kPow10u[j] + leading_digits(w, j);
+                m = m * kPow10u[j] + leading_digits_or_0(w, j);  // no branch on j == 0
                 k += j;
             } else {
                 // 16 digits and up to 3 more (a uint64 holds 19 exactly).
