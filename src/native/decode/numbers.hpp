@@ -323,14 +323,16 @@ public:
         if (RJSON_UNLIKELY(next_ == kBatch) && !refill(alloc)) return PyErr_NoMemory();
         auto* o = static_cast<PyLongObject*>(blocks_[next_]);
         init_object(reinterpret_cast<PyObject*>(o), &PyLong_Type);
+        // The sign as arithmetic too: random signs mispredicted a branch on it.
+        long sign = -static_cast<long>(negative);  // 0 or -1
 #if PY_VERSION_HEX >= 0x030C0000
-        o->long_value.lv_tag = (1 << 3) | (negative ? 2 : 0);
+        o->long_value.lv_tag = (1 << 3) | (static_cast<uintptr_t>(negative) << 1);
         o->long_value.ob_digit[0] = static_cast<digit>(m);
 #else
-        Py_SET_SIZE(o, negative ? -1 : 1);
+        Py_SET_SIZE(o, 1 | sign);
         o->ob_digit[0] = static_cast<digit>(m);
 #endif
-        long v = negative ? -static_cast<long>(m) : static_cast<long>(m);
+        long v = (static_cast<long>(m) ^ sign) - sign;
         bool small = (m <= static_cast<uint64_t>(kSmallIntMax)) & (v >= kSmallIntMin);
         PyObject* shared = small_ints[simd::pick(small, v - kSmallIntMin, 0L)];
         PyObject* r = simd::pick(small, shared, reinterpret_cast<PyObject*>(o));
