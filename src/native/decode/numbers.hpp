@@ -279,7 +279,8 @@ RJSON_INLINE PyObject* new_int(const ObjectAllocator& alloc, bool negative, uint
     o->long_value.lv_tag = (digits << 3) | (negative ? 2 : 0);
     digit* d = o->long_value.ob_digit;
 #else
-    Py_SET_SIZE(o, negative ? -static_cast<Py_ssize_t>(digits) : static_cast<Py_ssize_t>(digits));
+    Py_ssize_t sign = -static_cast<Py_ssize_t>(negative);  // arithmetic, not a branch: random signs
+    Py_SET_SIZE(o, (static_cast<Py_ssize_t>(digits) ^ sign) - sign);
     digit* d = o->ob_digit;
 #endif
     d[0] = static_cast<digit>(m & kMask);
