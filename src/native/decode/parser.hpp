@@ -904,27 +904,28 @@ private:
         } else {
             // Where the guess for the next key is kept (see KeyCache::take_if_next); an
             // uncached key leaves its successor's guess in `none`.
-            KeyCache::Slot** guess = key_cache.first_guess(depth_);
-            KeyCache::Slot* none = key_cache.no_guess();
+            KeyCache::Guess* guess = key_cache.first_guess(depth_);
+            KeyCache::Guess none = KeyCache::kNoGuess;
             for (;;) {
                 if (RJSON_UNLIKELY(q == end_ || *q != '"')) {
                     error("Expecting property name enclosed in double quotes", q);
                     goto fail;
                 }
                 prefetch_ahead(q);
-                PyObject* k = KeyCache::take_if_next(*guess, q + 1, end_);
+                KeyCache::Slot& guessed = key_cache.at(*guess);
+                PyObject* k = KeyCache::take_if_next(guessed, q + 1, end_);
                 if (RJSON_LIKELY(k)) {
-                    q += (*guess)->len + 2;
-                    guess = KeyCache::next_guess(*guess);
+                    q += guessed.len + 2;
+                    guess = &guessed.next;
                 } else {
                     KeyCache::Slot* slot = nullptr;
                     k = parse_string<true>(q, &slot);
                     if (RJSON_UNLIKELY(!k)) goto fail;
                     if (slot) {
-                        *guess = slot;
-                        guess = KeyCache::next_guess(slot);
+                        *guess = key_cache.index_of(slot);
+                        guess = &slot->next;
                     } else {
-                        *guess = key_cache.no_guess();
+                        *guess = KeyCache::kNoGuess;
                         guess = &none;
                     }
                     // Keys from the key cache come hashed; the others are hashed here, so
