@@ -405,7 +405,7 @@ private:
         if constexpr (kKey) {
             if (seen < 0x80 && n <= KeyCache::kMaxLen) return key_cache.get(s, n, end_, slot);
         }
-        return make_str(s, n, seen);
+        return make_str(alloc_, s, n, seen);
     }
 
     // Appends the escape-free units [s, e) to the scratch buffer as code points.
@@ -564,8 +564,8 @@ private:
             cps |= c;
         }
         p = cur + 1;
-        if (scratch_.wide()) return make_str(scratch_.code_points(), scratch_.size(), cps);
-        return make_str(scratch_.bytes(), scratch_.size(), cps);
+        if (scratch_.wide()) return make_str(alloc_, scratch_.code_points(), scratch_.size(), cps);
+        return make_str(alloc_, scratch_.bytes(), scratch_.size(), cps);
     }
 
     // A plain run this long makes the rest of the string go straight into its str
