@@ -323,6 +323,21 @@ def test_key_cache_compares_bytes():
     assert hash(next(iter(d))) == hash("abc")
 
 
+def test_key_cache_sets():
+    # Keys that differ only in their last char (9+ chars: once all one slot), more keys
+    # than a set holds evicting and moving one another, records in shifting orders so
+    # that guesses name slots whose key has moved, the empty key, in every str kind.
+    keys = [p + c for p in ("20570599", "contributors_", "k") for c in "0123456789abcdef"]
+    keys += ["", "a", "result_type", "contributors", "x" * 17, "x" * 16 + "y"]
+    records = [{k: i for k in (keys[i % len(keys):] + keys[:i % len(keys)])[: 2 + i % 9]} for i in range(400)]
+    for doc in (json.dumps(records), json.dumps(records, indent=1)):
+        for wide in ("", "\u00e9", "\u20ac", "\U0001f600"):
+            text = doc[:-1] + ', "' + wide + '"]'
+            for _ in range(2):
+                assert_same(text)
+                assert_same(text.encode())
+
+
 @pytest.mark.parametrize("n", range(0, 70))
 def test_key_and_string_lengths(n):
     # Keys that share their first and last 8 chars and differ in the middle (the cache

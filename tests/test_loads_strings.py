@@ -2,6 +2,7 @@
 into their str after a long plain run), dense escapes, every str kind, errors inside them.
 json.loads is the oracle."""
 import json
+import sys
 
 import pytest
 from hypothesis import given, settings
@@ -198,3 +199,20 @@ def test_scan_stop_at_every_offset(wide):
         for tail in ("\\n", '"'):
             check_all_inputs('["' + "a" * n + wide + tail + "b" * 20 + '"]')
             check_all_inputs('["' + wide + "a" * n + tail + '"]')
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 64, 100, 1000])
+def test_ascii_strs_are_complete_strs(n):
+    # ASCII strs are built in place (not by PyUnicode_New) where the layout is known:
+    # they must be ordinary compact strs in every respect json's are, from every kind.
+    text = "".join(chr(33 + (i * 7) % 94) for i in range(n)).replace('"', "q").replace("\\", "b")
+    for wide in ("", "\u00e9", "\u20ac", "\U0001f600"):
+        doc = json.dumps([text, {"k" + text: text}, wide], ensure_ascii=False)
+        for s in (doc, doc.encode()):
+            got, want = rjson.loads(s), json.loads(doc)
+            assert got == want
+            for a, b in ((got[0], want[0]), (next(iter(got[1])), next(iter(want[1])))):
+                assert type(a) is str and a == b and hash(a) == hash(b)
+                assert sys.getsizeof(a) == sys.getsizeof(b) and a.isascii() and len(a) == len(b)
+                assert a.encode() == b.encode() and (a + "\u20ac")[:-1] == b and a.upper() == b.upper()
+                assert {a: 1}[b] == 1

@@ -436,7 +436,7 @@ private:
         if constexpr (kKey) {
             if (seen < 0x80 && n <= KeyCache::kMaxLen) return key_cache.get(s, n, end_, slot);
         }
-        return make_str(s, n, seen);
+        return make_str(alloc_, s, n, seen);
     }
 
     // Appends the escape-free units [s, e) to the scratch buffer as code points.
@@ -595,8 +595,8 @@ private:
             cps |= c;
         }
         p = cur + 1;
-        if (scratch_.wide()) return make_str(scratch_.code_points(), scratch_.size(), cps);
-        return make_str(scratch_.bytes(), scratch_.size(), cps);
+        if (scratch_.wide()) return make_str(alloc_, scratch_.code_points(), scratch_.size(), cps);
+        return make_str(alloc_, scratch_.bytes(), scratch_.size(), cps);
     }
 
     // A plain run this long makes the rest of the string go straight into its str
@@ -950,27 +950,28 @@ private:
         } else {
             // Where the guess for the next key is kept (see KeyCache::take_if_next); an
             // uncached key leaves its successor's guess in `none`.
-            KeyCache::Slot** guess = key_cache.first_guess(depth_);
-            KeyCache::Slot* none = key_cache.no_guess();
+            KeyCache::Guess* guess = key_cache.first_guess(depth_);
+            KeyCache::Guess none = KeyCache::kNoGuess;
             for (;;) {
                 if (RJSON_UNLIKELY(q == end_ || *q != '"')) {
                     error("Expecting property name enclosed in double quotes", q);
                     goto fail;
                 }
                 prefetch_ahead(q);
-                PyObject* k = KeyCache::take_if_next(*guess, q + 1, end_);
+                KeyCache::Slot& guessed = key_cache.at(*guess);
+                PyObject* k = KeyCache::take_if_next(guessed, q + 1, end_);
                 if (RJSON_LIKELY(k)) {
-                    q += (*guess)->len + 2;
-                    guess = KeyCache::next_guess(*guess);
+                    q += guessed.len + 2;
+                    guess = &guessed.next;
                 } else {
                     KeyCache::Slot* slot = nullptr;
                     k = parse_string<true>(q, &slot);
                     if (RJSON_UNLIKELY(!k)) goto fail;
                     if (slot) {
-                        *guess = slot;
-                        guess = KeyCache::next_guess(slot);
+                        *guess = key_cache.index_of(slot);
+                        guess = &slot->next;
                     } else {
-                        *guess = key_cache.no_guess();
+                        *guess = KeyCache::kNoGuess;
                         guess = &none;
                     }
                     // Keys from the key cache come hashed; the others are hashed here, so
