@@ -431,3 +431,18 @@ def test_strings_at_page_ends():
         assert_same({s: n for s in strs[:500]})
     singletons = [chr(c) for c in range(256)]
     assert_same([singletons, {c: c for c in singletons}])
+
+
+def test_every_ascii_char_in_long_strings():
+    # ASCII strs go through the kernel that stops only on what UTF-8 output escapes
+    # (DEL is written as it is): each char at vector and step edges of long strings,
+    # at top level, in a list and as a key; latin-1 strs of the same shape still stop
+    # on their non-ASCII chars.
+    for c in list(range(0x20)) + [0x22, 0x5C, 0x7F, 0x80, 0xE9, 0xFF]:
+        for n in (65, 255, 257, 1024, 5000):
+            for pos in (0, 63, 64, 255, 256, 257, n - 1):
+                if pos >= n:
+                    continue
+                s = "a" * pos + chr(c) + "b" * (n - pos - 1)
+                assert_same(s)
+                assert_same([s, {s: s}])

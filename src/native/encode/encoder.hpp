@@ -519,7 +519,7 @@ private:
             const uint8_t* data = compact_ascii_data(o);
             if (RJSON_LIKELY(simd::short_readable(data, n))) {
                 if (!simd::copy_short_plain_ascii(p + 1, data, n)) return nullptr;
-            } else if (static_cast<size_t>(end - p) < n + 2 || simd::active->copy_plain_ascii(p + 1, data, n) != n) {
+            } else if (static_cast<size_t>(end - p) < n + 2 || copy_plain_ascii_str(p + 1, data, n) != n) {
                 return nullptr;
             }
         } else {
@@ -553,6 +553,13 @@ private:
         p[0] = '"';
         p[n + 1] = '"';
         return p + n + 2;
+    }
+
+    // A compact ASCII str's n chars, copied while they need no escape: for UTF-8 output
+    // by the UCS1 kernel (see detail::plain_run).
+    static size_t copy_plain_ascii_str(uint8_t* out, const uint8_t* data, size_t n) {
+        if constexpr (kStrOut == StrOut::utf8) return simd::active->copy_plain_ucs1(out, data, n);
+        else return simd::active->copy_plain_ascii(out, data, n);
     }
 
     template <class C, class F>
