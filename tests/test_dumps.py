@@ -802,3 +802,28 @@ def test_circular_with_fewest_references(kw):
             assert isinstance(exc, ValueError) and str(exc) == "Circular reference detected"
             assert isinstance(assert_same([build()], **kw), ValueError)
 
+
+
+def test_levels_entered_again_count_at_the_limit():
+    """Levels the lane enters again at a depth already allowed are counted without the
+    interpreter, and entered there before anything asks it: a list subclass (the
+    general path) under exact lists meets the limit at the same depth whether or not a
+    sibling went that deep first."""
+    limit = sys.getrecursionlimit()
+    if sys.version_info >= (3, 12):  # C calls have their own limit: find json's
+        lo, hi = 1, 100_000
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if outcome(json.dumps, S.nested_list(mid, leaf=[2**64]))[0] == "ok":
+                lo = mid + 1
+            else:
+                hi = mid
+        limit = lo
+    seen = set()
+    for depth in range(limit - 60, limit + 5):
+        for leaf in (S.MyList([1]), [2**64], {"k": S.MyList([])}):
+            alone = outcome(dumps, [S.nested_list(depth, leaf=leaf)])
+            after = outcome(dumps, [S.nested_list(depth, leaf=1), S.nested_list(depth, leaf=leaf)])
+            assert alone[0] == after[0], (depth, leaf)
+            seen.add(alone[0])
+    assert seen == {"ok", "raise"}

@@ -245,6 +245,7 @@ private:
 
     bool enter_recursion() {
         if constexpr (kJson) {
+            if (RJSON_UNLIKELY(real_depth_ != depth_) && !sync_depth()) return false;
             if (++depth_ > kMaxDepth || c_stack_.nearly_exhausted()) {
                 --depth_;
                 PyErr_SetString(PyExc_RecursionError, "maximum recursion depth exceeded while encoding a JSON object");
@@ -268,6 +269,7 @@ private:
                 --depth_;
                 return false;
             }
+            ++real_depth_;
         } else if (++depth_ > kOrjsonMaxDepth || c_stack_.nearly_exhausted()) {
             --depth_;
             PyErr_SetString(g.JSONEncodeError, "Recursion limit reached");
@@ -278,6 +280,7 @@ private:
     void leave_recursion() {
         --depth_;
         if constexpr (kJson) {
+            --real_depth_;
 #if PY_VERSION_HEX >= 0x030C0000 && PY_VERSION_HEX < 0x030D0000
             if (opt_.pretty) {
                 ++PyThreadState_Get()->py_recursion_remaining;
@@ -286,6 +289,35 @@ private:
 #endif
             Py_LeaveRecursiveCall();
         }
+    }
+
+    // lane_nested's levels. A level no deeper than one the interpreter allowed since
+    // Python code last ran (leaf_ok_depth_, as for leaves) is counted here only, with
+    // no call into the interpreter (citm_catalog: ~12K containers a call). The levels
+    // below real_depth_ are the interpreter's too; before anything asks it or may run
+    // Python code (enter_recursion, leaf_depth_ask), sync_depth enters the others there,
+    // so its count is json's again whenever it matters.
+    RJSON_INLINE bool enter_nested() {
+        if constexpr (kJson) {
+            if (RJSON_LIKELY(depth_ < leaf_ok_depth_) && !c_stack_.nearly_exhausted()) {
+                ++depth_;
+                return true;
+            }
+            if (!enter_recursion()) return false;
+            if (depth_ > leaf_ok_depth_) leaf_ok_depth_ = depth_;
+            return true;
+        } else {
+            return enter_recursion();
+        }
+    }
+    RJSON_INLINE void leave_nested() {
+        if (!kJson || depth_ == real_depth_) leave_recursion();
+        else --depth_;
+    }
+    RJSON_NOINLINE bool sync_depth() {
+        for (; real_depth_ < depth_; ++real_depth_)
+            if (Py_EnterRecursiveCall(" while encoding a JSON object")) return false;
+        return true;
     }
 
     // json's check_circular: the containers on the current path, searched linearly
@@ -650,6 +682,10 @@ private:
     }
     RJSON_NOINLINE bool leaf_depth_ask() {
         if constexpr (kJson) {
+            if (real_depth_ != depth_ && !sync_depth()) {
+                PyErr_Clear();  // (the general path meets the same limit)
+                return false;
+            }
             if (Py_EnterRecursiveCall(" while encoding a JSON object")) {
                 PyErr_Clear();
                 return false;
@@ -852,7 +888,7 @@ private:
     // caller sees the new kind.
     template <class C, Nested kWhat>
     RJSON_NOINLINE bool lane_nested(PyObject* o) {
-        if (!enter_recursion()) return false;
+        if (!enter_nested()) return false;
         bool ok = false;
         if ((kWhat == Nested::dict ? PyDict_GET_SIZE(o) : Py_SIZE(o)) == 0) {
             C* p = w_.template cur<C>();
@@ -879,7 +915,7 @@ private:
             Py_DECREF(o);
             pop_marker();
         }
-        leave_recursion();
+        leave_nested();
         return ok;
     }
 
@@ -1115,6 +1151,7 @@ private:
     const bool nest_ = nest_allowed();  // (after opt_, which it reads)
     int depth_ = 0;
     int leaf_ok_depth_ = 0;  // see leaf_depth_ok
+    int real_depth_ = 0;     // see enter_nested
     int default_depth_ = 0;
     int level_ = 0;  // indentation level
     char* newlines_ = nullptr;  // "\n" and the ASCII indent repeated (see newline())
