@@ -262,6 +262,7 @@ private:
                     return false;
                 }
                 --ts->py_recursion_remaining;
+                ++real_depth_;
                 return true;
             }
 #endif
