@@ -23,7 +23,9 @@
 
 namespace rjson::encode {
 
-template <class W, bool kJson>
+// kCompact: json's options are known to be separators=(",", ":") and no indent, so the
+// lane's separators are constants (dumps' usual compact call).
+template <class W, bool kJson, bool kCompact = false>
 class Encoder {
 public:
     Encoder(W& w, const Options& opt) : w_(w), opt_(opt) {}
@@ -525,7 +527,7 @@ private:
         size_t need;         // units a step may write before its scalar
     };
     LaneSeps lane_seps() const {
-        if constexpr (kJson) {
+        if constexpr (kJson && !kCompact) {
             // A nested container returns to this level: the newline's length holds for
             // the whole loop.
             const size_t newline = opt_.pretty ? newline_len() : 0;
