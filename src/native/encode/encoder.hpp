@@ -23,9 +23,11 @@
 
 namespace rjson::encode {
 
-// kCompact: json's options are known to be separators=(",", ":") and no indent, so the
-// lane's separators are constants (dumps' usual compact call).
-template <class W, bool kJson, bool kCompact = false>
+// Separators the lane may take as constants: json's options are known to be no indent
+// and (",", ":") (the usual compact call) or json's default (", ", ": ").
+enum class Seps { options, compact, spaced };
+
+template <class W, bool kJson, Seps kSeps = Seps::options>
 class Encoder {
 public:
     Encoder(W& w, const Options& opt) : w_(w), opt_(opt) {}
@@ -527,7 +529,9 @@ private:
         size_t need;         // units a step may write before its scalar
     };
     LaneSeps lane_seps() const {
-        if constexpr (kJson && !kCompact) {
+        if constexpr (kJson && kSeps == Seps::spaced) {
+            return {ascii_word(", "), ascii_word(": "), 2, 2, 0, kLaneRoom};
+        } else if constexpr (kJson && kSeps == Seps::options) {
             // A nested container returns to this level: the newline's length holds for
             // the whole loop.
             const size_t newline = opt_.pretty ? newline_len() : 0;
