@@ -777,3 +777,53 @@ def test_widening_late_in_large_outputs(wide):
             for _ in range(3):
                 assert_same(obj, ensure_ascii=False, separators=(",", ":"))
                 assert_same(obj, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("kw", [{}, {"ensure_ascii": False, "separators": (",", ":")}, {"separators": (",", ":")}],
+                         ids=repr)
+def test_circular_with_fewest_references(kw):
+    """Containers the lane reads from a slot skip the circular search when that slot holds
+    their only reference. A container on the path always has another (the encoder's),
+    so a cycle back to any ancestor, or to the root, held nowhere else, is still found."""
+    for depth in range(1, 6):
+        for back in range(depth + 1):
+            def build():
+                chain = [[] if i % 2 else {} for i in range(depth + 1)]
+                for i in range(depth):
+                    if i % 2:
+                        chain[i].extend([1, chain[i + 1], "x"])
+                    else:
+                        chain[i].update(a=1, b=chain[i + 1], c="x")
+                last = chain[depth]
+                target = chain[back]
+                last.append(target) if isinstance(last, list) else last.update(z=target)
+                return chain[0]  # the chain itself is freed: slots hold the only references
+            exc = assert_same(build(), **kw)
+            assert isinstance(exc, ValueError) and str(exc) == "Circular reference detected"
+            assert isinstance(assert_same([build()], **kw), ValueError)
+
+
+
+def test_levels_entered_again_count_at_the_limit():
+    """Levels the lane enters again at a depth already allowed are counted without the
+    interpreter, and entered there before anything asks it: a list subclass (the
+    general path) under exact lists meets the limit at the same depth whether or not a
+    sibling went that deep first."""
+    limit = sys.getrecursionlimit()
+    if sys.version_info >= (3, 12):  # C calls have their own limit: find json's
+        lo, hi = 1, 100_000
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if outcome(json.dumps, S.nested_list(mid, leaf=[2**64]))[0] == "ok":
+                lo = mid + 1
+            else:
+                hi = mid
+        limit = lo
+    seen = set()
+    for depth in range(limit - 60, limit + 5):
+        for leaf in (S.MyList([1]), [2**64], {"k": S.MyList([])}):
+            alone = outcome(dumps, [S.nested_list(depth, leaf=leaf)])
+            after = outcome(dumps, [S.nested_list(depth, leaf=1), S.nested_list(depth, leaf=leaf)])
+            assert alone[0] == after[0], (depth, leaf)
+            seen.add(alone[0])
+    assert seen == {"ok", "raise"}

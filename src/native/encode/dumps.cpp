@@ -26,10 +26,10 @@ int find_kw(PyObject* kwname, PyObject* const* names, int n) {
     return -1;
 }
 
-template <class W, bool kJson>
+template <class W, bool kJson, Seps kSeps = Seps::options>
 PyObject* run(PyObject* obj, const Options& opt) {
     W w;
-    Encoder<W, kJson> enc(w, opt);
+    Encoder<W, kJson, kSeps> enc(w, opt);
     if (!enc.encode(obj)) return nullptr;
     return w.finish();
 }
@@ -105,7 +105,7 @@ bool init(PyObject*) {
 
 PyObject* dumps(PyObject*, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
     if (nargs != 1) return delegate(args, nargs, kwnames);
-    if (kwnames && is_compact_call(args, kwnames)) return run<UnicodeWriter, true>(args[0], kCompactOptions);
+    if (kwnames && is_compact_call(args, kwnames)) return run<UnicodeWriter, true, Seps::compact>(args[0], kCompactOptions);
     PyObject* kw[kNumKw] = {};
     Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
     for (Py_ssize_t i = 0; i < nkw; ++i) {
@@ -169,10 +169,17 @@ PyObject* dumps(PyObject*, PyObject* const* args, Py_ssize_t nargs, PyObject* kw
         }
     }
 
-    if (!ensure_ascii) return run<UnicodeWriter, true>(args[0], opt);
+    if (!ensure_ascii) {
+        const bool compact = !opt.pretty && opt.item_sep.len == 1 && opt.item_sep.ascii && opt.item_sep.ascii[0] == ',' &&
+                             opt.key_sep.len == 1 && opt.key_sep.ascii && opt.key_sep.ascii[0] == ':';
+        if (compact) return run<UnicodeWriter, true, Seps::compact>(args[0], opt);
+        return run<UnicodeWriter, true>(args[0], opt);
+    }
     // ensure_ascii output is ASCII unless a separator or indent is not: json writes
     // those as they are. That rare case goes to json.
     if (!pieces_ascii) return delegate(args, nargs, kwnames);
+    if (!opt.pretty && (!seps || seps == Py_None))  // json's default separators
+        return run<ByteWriter<ByteTarget::ascii_str>, true, Seps::spaced>(args[0], opt);
     return run<ByteWriter<ByteTarget::ascii_str>, true>(args[0], opt);
 }
 
