@@ -699,21 +699,26 @@ def test_short_lists_near_buffer_ends():
     assert_same([[i * 0.1, -i * 0.2] for i in range(20_000)])
 
 
+def json_nesting_limit():
+    """The depth at which json's C encoder raises RecursionError. It meets
+    sys.getrecursionlimit() up to 3.11; from 3.12 C calls have their own limit (1500 on
+    3.12, 10000 on 3.13), so it is found by bisection on json itself."""
+    if sys.version_info < (3, 12):
+        return sys.getrecursionlimit()
+    lo, hi = 1, 100_000
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if outcome(json.dumps, S.nested_list(mid, leaf=[2**64]))[0] == "ok":
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
 def test_short_list_at_recursion_limit():
     # A leaf written inline must meet the interpreter's limit exactly where a nested
     # list the lane cannot write inline ([2**64] goes the general way) meets it.
-    # json's C encoder meets sys.getrecursionlimit() up to 3.11; from 3.12 C calls have
-    # their own limit (1500 on 3.12, 10000 on 3.13): find where json itself stops.
-    limit = sys.getrecursionlimit()
-    if sys.version_info >= (3, 12):
-        lo, hi = 1, 100_000
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if outcome(json.dumps, S.nested_list(mid, leaf=[2**64]))[0] == "ok":
-                lo = mid + 1
-            else:
-                hi = mid
-        limit = lo
+    limit = json_nesting_limit()
     seen = set()
     for depth in range(limit - 80, limit + 5):
         inline = outcome(dumps, S.nested_list(depth, leaf=[1.5, 2.5]))
@@ -803,22 +808,12 @@ def test_circular_with_fewest_references(kw):
             assert isinstance(assert_same([build()], **kw), ValueError)
 
 
-
 def test_levels_entered_again_count_at_the_limit():
     """Levels the lane enters again at a depth already allowed are counted without the
     interpreter, and entered there before anything asks it: a list subclass (the
     general path) under exact lists meets the limit at the same depth whether or not a
     sibling went that deep first."""
-    limit = sys.getrecursionlimit()
-    if sys.version_info >= (3, 12):  # C calls have their own limit: find json's
-        lo, hi = 1, 100_000
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if outcome(json.dumps, S.nested_list(mid, leaf=[2**64]))[0] == "ok":
-                lo = mid + 1
-            else:
-                hi = mid
-        limit = lo
+    limit = json_nesting_limit()
     seen = set()
     for depth in range(limit - 60, limit + 5):
         for leaf in (S.MyList([1]), [2**64], {"k": S.MyList([])}):

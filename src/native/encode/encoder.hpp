@@ -337,21 +337,18 @@ private:
     bool push_marker(PyObject* o, bool only_ref = false) {
         if constexpr (!kJson) return true;
         if (!opt_.check_circular) return true;
-        if (!(only_ref && Py_REFCNT(o) == 1)) return push_marker_searched(o);
+        if (!(only_ref && Py_REFCNT(o) == 1) && on_path(o)) {
+            PyErr_SetString(PyExc_ValueError, "Circular reference detected");
+            return false;
+        }
         if (RJSON_UNLIKELY(path_len_ == path_cap_) && !more_path()) return false;
         path_[path_len_++] = o;
         return true;
     }
-    bool push_marker_searched(PyObject* o) {
-        for (size_t i = 0; i < path_len_; ++i) {
-            if (path_[i] == o) {
-                PyErr_SetString(PyExc_ValueError, "Circular reference detected");
-                return false;
-            }
-        }
-        if (path_len_ == path_cap_ && !more_path()) return false;
-        path_[path_len_++] = o;
-        return true;
+    bool on_path(PyObject* o) const {
+        for (size_t i = 0; i < path_len_; ++i)
+            if (path_[i] == o) return true;
+        return false;
     }
     RJSON_NOINLINE bool more_path() {
         size_t cap = path_cap_ * 2;
@@ -580,7 +577,7 @@ private:
             const uint8_t* data = compact_ascii_data(o);
             if (RJSON_LIKELY(simd::short_readable(data, n))) {
                 if (!simd::copy_short_plain_ascii(p + 1, data, n)) return nullptr;
-            } else if (static_cast<size_t>(end - p) < n + 2 || copy_plain_ascii_str(p + 1, data, n) != n) {
+            } else if (static_cast<size_t>(end - p) < n + 2 || detail::copy_plain_ascii_src<kStrOut>(p + 1, data, n) != n) {
                 return nullptr;
             }
         } else {
@@ -614,13 +611,6 @@ private:
         p[0] = '"';
         p[n + 1] = '"';
         return p + n + 2;
-    }
-
-    // A compact ASCII str's n chars, copied while they need no escape: for UTF-8 output
-    // by the UCS1 kernel (see detail::plain_run).
-    static size_t copy_plain_ascii_str(uint8_t* out, const uint8_t* data, size_t n) {
-        if constexpr (kStrOut == StrOut::utf8) return simd::active->copy_plain_ucs1(out, data, n);
-        else return simd::active->copy_plain_ascii(out, data, n);
     }
 
     template <class C, class F>
