@@ -365,7 +365,7 @@ private:
                     }
                     head = leading_digits(head, static_cast<unsigned>(digits));  // the general scanner's
                 } else {
-                    r = int_part(p, end_, &negative, &head, &digits);
+                    r = int_part(p, end_, negative, head, &head, &digits);
                     bool more = r && r < end_ && (*r == '.' || *r == 'e' || *r == 'E');
                     if (r && !more && digits <= 18) {
                         p = r;
