@@ -779,3 +779,31 @@ def test_float_allocations_traced():
     here = [s for s in snap.statistics("lineno") if s.traceback[0].filename == __file__]
     assert sum(s.size for s in here) >= 10_000 * 24
     assert len(got) == 10_000
+
+
+def test_lists_built_in_place():
+    # Lists are made from their type (not PyList_New): each must be a distinct, tracked,
+    # fully working list, empty ones included.
+    import gc
+    for doc in ('[]', '[[]]', '[[], [], {}]', '[1, "a", []]', '{"a": [], "b": [1, 2]}', ' [ ] ', '[\n  []\n]'):
+        got, want = rjson.loads(doc), json.loads(doc)
+        assert got == want and type(got) is type(want), doc
+    outer = rjson.loads('[[], [], [1], [1]]')
+    assert all(type(x) is list and gc.is_tracked(x) for x in outer)
+    assert gc.is_tracked(outer)
+    assert outer[0] is not outer[1] and outer[2] is not outer[3]
+    outer[0].append(outer)  # a cycle through a decoded list: the collector must find it
+    outer[2].extend(range(100))
+    outer[3].insert(0, "x")
+    del outer[3][1]
+    assert outer[2][:3] == [1, 0, 1] and outer[3] == ["x"]
+    assert sys.getsizeof(rjson.loads('[]')) == sys.getsizeof(json.loads('[]'))
+    import weakref
+    class Marker:
+        pass
+    m = Marker()
+    ref = weakref.ref(m)
+    outer[1].append(m)
+    del m, outer
+    gc.collect()
+    assert ref() is None

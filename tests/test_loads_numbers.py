@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import rjson
-from _compare import assert_same
+from _compare import assert_same, outcome
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 PAD = ", " + "1" * 48  # room for the fast paths after the number
@@ -244,3 +244,19 @@ def test_short_ints_mixed_with_shared_small_ints():
             return during - before, sys.getrefcount(7) - before
 
         assert counts(rjson.loads) == counts(json.loads)
+
+
+def test_long_int_parts_in_every_width():
+    # 8+ digit integer parts go on from the word the short-int test read, and one digit
+    # past a word takes its own step: every length, sign and follower, in str of each
+    # kind and bytes.
+    for digits in range(8, 21):
+        for lead in ("1", "9"):
+            text = lead + "0123456789012345678901"[: digits - 1]
+            for sign in ("", "-"):
+                for tail in ("", ",1", "]", " ", ".5", "e3", "x"):
+                    for wide in ("", "\u00e9", "\u4e2d", "\U0001f600"):
+                        doc = f'["{wide}", {sign}{text}{tail}'
+                        doc += "" if tail == "x" else "]"
+                        for arg in (doc, doc.encode()):
+                            assert outcome(rjson.loads, arg) == outcome(json.loads, arg), (arg, tail)

@@ -63,7 +63,10 @@ RJSON_INLINE const C* eat_digits(const C* p, const C* end, uint64_t* w) {
                 continue;
             }
             unsigned k = static_cast<unsigned>(__builtin_ctzll(non_digit)) / 8;
-            if (k) m = m * kPow10u[k] + leading_digits(word, k);
+            // One digit past a whole word (9-digit ids: citm_catalog has 13k) needs no
+            // multiply chain.
+            if (k == 1) m = m * 10 + ((word & 0xFF) - '0');
+            else if (k) m = m * kPow10u[k] + leading_digits(word, k);
             *w = m;
             return p + k;
         }
@@ -86,24 +89,23 @@ RJSON_INLINE size_t short_int_part(const C* p, bool* negative, uint64_t* word) {
     *negative = *p == '-';
     const C* q = p + *negative;
     uint64_t w = simd::load8_as_bytes(q);
+    *word = w;  // (int_part goes on from it when this returns 0)
     uint64_t non_digit = non_digit_bytes(w);
     if (!non_digit) return 0;  // 8 digits or more
     unsigned nd = static_cast<unsigned>(__builtin_ctzll(non_digit)) / 8;
     // One test, not a branch on the digit count (random lengths mispredicted it).
     if (RJSON_UNLIKELY((nd == 0) | ((nd > 1) & (q[0] == '0')))) return 0;
-    *word = w;
     return nd + *negative;
 }
 
 // The integer part of a number at p, "-?(0|[1-9][0-9]*)": its end, with its value
 // (wrapping past 19 digits) and digit count, or nullptr if there is none (the general
-// scanner then reports the error). For those short_int_part leaves: the first eight
-// digits come from one word, the rest from eat_digits. p has 9 readable units.
+// scanner then reports the error). For those short_int_part leaves, from the sign it
+// found and the word it read (w, the 8 units after the sign): the first eight digits
+// come from that word, the rest from eat_digits. p has 9 readable units.
 template <class C>
-RJSON_INLINE const C* int_part(const C* p, const C* end, bool* negative, uint64_t* value, size_t* digits) {
-    *negative = *p == '-';
-    const C* q = p + *negative;
-    uint64_t w = simd::load8_as_bytes(q);
+RJSON_INLINE const C* int_part(const C* p, const C* end, bool negative, uint64_t w, uint64_t* value, size_t* digits) {
+    const C* q = p + negative;
     uint64_t non_digit = non_digit_bytes(w);
     unsigned nd = non_digit ? static_cast<unsigned>(__builtin_ctzll(non_digit)) / 8 : 8;
     if (nd == 0 || (nd > 1 && q[0] == '0')) return nullptr;
