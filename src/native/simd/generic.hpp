@@ -45,6 +45,19 @@ size_t copy_plain(C* dst, const C* src, size_t n) {
         else return Ops::template stops<C>(v);
     };
     size_t i = 0;
+    // A long run (a text field) takes two vectors a round with one test for both: a
+    // third fewer instructions per byte. Short strings keep the loop below alone.
+    if (n >= 4 * kLanes) {
+        for (; i + 2 * kLanes <= n; i += 2 * kLanes) {
+            auto a = Ops::load(src + i);
+            auto b = Ops::load(src + i + kLanes);
+            Ops::store(dst + i, a);
+            Ops::store(dst + i + kLanes, b);
+            uint64_t ma = stop_mask(a), mb = stop_mask(b);
+            if (__builtin_expect((ma | mb) != 0, 0))
+                return ma ? i + first_lane<Ops, C>(ma) : i + kLanes + first_lane<Ops, C>(mb);
+        }
+    }
     for (; i + kLanes <= n; i += kLanes) {
         auto v = Ops::load(src + i);
         Ops::store(dst + i, v);
