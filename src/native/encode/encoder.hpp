@@ -33,7 +33,7 @@ public:
     Encoder(W& w, const Options& opt) : w_(w), opt_(opt) {}
     ~Encoder() {
         if (path_ != path_inline_) PyMem_Free(path_);
-        PyMem_Free(newlines_);
+        if (newlines_) PyMem_Free(newlines_);  // only indent allocates it: no call per compact dumps
     }
     Encoder(const Encoder&) = delete;
 
