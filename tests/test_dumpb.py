@@ -116,6 +116,20 @@ def test_cjk_tails(odd):
             assert_same(case)
 
 
+@pytest.mark.parametrize("odd", ["", "a", "\u00e9", "\ud800", '"', "\\", "\x01"])
+def test_ucs2_strings_in_containers(odd):
+    # Two-byte strings are written in the containers' own loop (keys, values, list items,
+    # short scalar lists) when they need no escape and fit: every place, every length
+    # up to past the first buffer (the room test), with a char that stops the kernel.
+    for n in (1, 2, 7, 8, 9, 16, 17, 40, 120, 130, 200, 400, 1000):
+        s = "".join(chr(0x4E00 + 37 * i) for i in range(n))
+        t = s[: n // 2] + odd + s[n // 2 :]
+        for x in (s, t):
+            assert_same([x, 1, x])
+            assert_same({x: x, "k": [x, 2.5], "z": [1, x]})
+            assert_same(["a" * 300, x, {"q": x}])
+
+
 @given(st.lists(st.text(st.sampled_from([chr(c) for c in range(0x4E00, 0x4E40)] + list("ab\u00e9\u0800\uffff\ud7ff\ue000")),
                         max_size=20)))
 def test_short_cjk_strings(xs):
