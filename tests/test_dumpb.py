@@ -104,6 +104,38 @@ def test_surrogate_in_cjk_run(at, surrogate):
     assert_same(s[:at] + surrogate + s[at:])
 
 
+@pytest.mark.parametrize("odd", ["a", "\u00e9", "\u07ff", "\ud800", "\udfff", '"', "\n", "\uffff"])
+def test_cjk_tails(odd):
+    # A string's last chars (under eight) go to UTF-8 in one step when all take three
+    # bytes: every tail length, with a char that does not (or must stop) at each place.
+    for n in range(1, 17):
+        base = "".join(chr(0x4E00 + 37 * i) for i in range(n))
+        cases = [base, [base, base[:1]], {base: base}]
+        cases += [base[:at] + odd + base[at + 1:] for at in range(n)]
+        for case in cases:
+            assert_same(case)
+
+
+@pytest.mark.parametrize("odd", ["", "a", "\u00e9", "\ud800", '"', "\\", "\x01"])
+def test_ucs2_strings_in_containers(odd):
+    # Two-byte strings are written in the containers' own loop (keys, values, list items,
+    # short scalar lists) when they need no escape and fit: every place, every length
+    # up to past the first buffer (the room test), with a char that stops the kernel.
+    for n in (1, 2, 7, 8, 9, 16, 17, 40, 120, 130, 200, 400, 1000):
+        s = "".join(chr(0x4E00 + 37 * i) for i in range(n))
+        t = s[: n // 2] + odd + s[n // 2 :]
+        for x in (s, t):
+            assert_same([x, 1, x])
+            assert_same({x: x, "k": [x, 2.5], "z": [1, x]})
+            assert_same(["a" * 300, x, {"q": x}])
+
+
+@given(st.lists(st.text(st.sampled_from([chr(c) for c in range(0x4E00, 0x4E40)] + list("ab\u00e9\u0800\uffff\ud7ff\ue000")),
+                        max_size=20)))
+def test_short_cjk_strings(xs):
+    assert_same(xs)
+
+
 @given(S.ints(big=False))
 def test_ints(n):
     assert_same(n)

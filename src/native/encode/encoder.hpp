@@ -573,7 +573,12 @@ private:
         static_assert(kLaneRoom - 8 >= simd::kShortString + 2);
         const size_t n = static_cast<size_t>(PyUnicode_GET_LENGTH(o));
         if constexpr (!W::kUnicode) {
-            if (!PyUnicode_IS_COMPACT_ASCII(o)) return nullptr;
+            if (!PyUnicode_IS_COMPACT_ASCII(o)) {
+                // (The kind tested here: a call for every UCS-4 str cost str_emoji 5%.)
+                if constexpr (kStrOut == StrOut::utf8)
+                    if (PyUnicode_KIND(o) == PyUnicode_2BYTE_KIND) return lane_ucs2_utf8(p, end, o, n);
+                return nullptr;
+            }
             const uint8_t* data = compact_ascii_data(o);
             if (RJSON_LIKELY(simd::short_readable(data, n))) {
                 if (!simd::copy_short_plain_ascii(p + 1, data, n)) return nullptr;
@@ -611,6 +616,18 @@ private:
         p[0] = '"';
         p[n + 1] = '"';
         return p + n + 2;
+    }
+
+    // A UCS-2 str with nothing to escape as UTF-8 at p (mixed: most of its CJK strings),
+    // without the general path's dispatch and chunked reservations; null otherwise.
+    RJSON_NOINLINE uint8_t* lane_ucs2_utf8(uint8_t* p, uint8_t* end, PyObject* o, size_t n) {
+        if (!PyUnicode_IS_COMPACT(o) || static_cast<size_t>(end - p) < 3 * n + 2)
+            return nullptr;
+        size_t written;
+        if (simd::active->ucs2_to_utf8(p + 1, PyUnicode_2BYTE_DATA(o), n, &written) != n) return nullptr;
+        p[0] = '"';
+        p[written + 1] = '"';
+        return p + written + 2;
     }
 
     template <class C, class F>
