@@ -606,6 +606,7 @@ private:
                     return nullptr;
                 }
                 if (done != n) return nullptr;
+                w_.note(kind);  // (the buffer may be wider than what it holds: see KindHint)
             }
         }
         p[0] = '"';
