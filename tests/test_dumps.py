@@ -784,6 +784,23 @@ def test_widening_late_in_large_outputs(wide):
                 assert_same(obj, ensure_ascii=False)
 
 
+def test_latin1_guess_right_and_wrong():
+    """After outputs past the scratch space that held Latin-1, the next one starts as a
+    Latin-1 str: it must still come out ASCII when it holds none, and Latin-1 (not
+    wider) when it holds some, wherever that char comes, and in strs the lane writes
+    as well as in keys and escaped strings."""
+    ascii_doc = [{"k": "abc", "n": i} for i in range(2_000)]
+    latin = [{"k": "abc", "n": i} for i in range(2_000)] + [{"caf\xe9": "na\xefve\n"}]
+    wide = [{"k": "abc", "n": i} for i in range(2_000)] + ["\u4e2d"]
+    sequence = [latin, latin, ascii_doc, latin, latin, latin, wide, latin, latin, ascii_doc, ascii_doc, latin, [1, "\xe9"]]
+    for obj in sequence:
+        for kw in ({"ensure_ascii": False, "separators": (",", ":")}, {"ensure_ascii": False},
+                   {"ensure_ascii": False, "indent": 1}):
+            out, expected = rjson.dumps(obj, **kw), json.dumps(obj, **kw)
+            assert out == expected
+            assert sys.getsizeof(out) == sys.getsizeof(expected)  # the same kind and layout (ASCII or not)
+
+
 @pytest.mark.parametrize("kw", [{}, {"ensure_ascii": False, "separators": (",", ":")}, {"separators": (",", ":")}],
                          ids=repr)
 def test_circular_with_fewest_references(kw):

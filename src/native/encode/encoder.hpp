@@ -600,8 +600,12 @@ private:
                 size_t done;
                 if (kind == PyUnicode_1BYTE_KIND) {
                     // The first char above 0x7F moves the buffer: the general path does that.
-                    if constexpr (sizeof(C) == 1)
+                    // Noted: the Latin-1 layout may be a guess (see KindHint). A wider
+                    // buffer got its kind from a wider str, which was noted then.
+                    if constexpr (sizeof(C) == 1) {
                         if (!w_.has_latin1()) return nullptr;
+                        w_.note(1);
+                    }
                     done = detail::copy_run(p + 1, static_cast<const uint8_t*>(data), n);
                 } else if constexpr (sizeof(C) >= 2) {
                     if (kind == PyUnicode_2BYTE_KIND) done = detail::copy_run(p + 1, static_cast<const uint16_t*>(data), n);

@@ -2,9 +2,36 @@
 
 namespace rjson::encode {
 
+namespace {
+// Whether a buffer leaving scratch_ starts as a Latin-1 str rather than an ASCII one:
+// when the last two outputs that left it both held a char past ASCII (their content_).
+// Documents of one kind tend to come in a row, and an ASCII str is replaced when the
+// first Latin-1 char comes, a copy of everything written before it (github_events: a
+// Latin-1 char at 29K of 53K chars). A wrong guess costs one copy at the end, to ASCII.
+class KindHint {
+public:
+    static int guess() {
+        int a = last_.load(std::memory_order_relaxed), b = previous_.load(std::memory_order_relaxed);
+        return a < b ? a : b;
+    }
+    static void output(int content) {
+        previous_.store(last_.load(std::memory_order_relaxed), std::memory_order_relaxed);
+        last_.store(content, std::memory_order_relaxed);
+    }
+
+private:
+    static inline std::atomic<int> last_{0}, previous_{0};
+};
+}  // namespace
+
 bool UnicodeWriter::grow(size_t n) {
     size_t want = grown_capacity(cap_, len_ + n);
-    if (!str_) return replace_str(kind_, BufferSizes::first_capacity(want * static_cast<size_t>(kind_)) / static_cast<size_t>(kind_));
+    if (!str_) {
+        // (Only Latin-1 over ASCII: a wider kind would change the unit type under the
+        // loops that reserve, which write on at the type they started with.)
+        if (kind_ == 1 && KindHint::guess() >= 1) latin1_ = true;
+        return replace_str(kind_, BufferSizes::first_capacity(want * static_cast<size_t>(kind_)) / static_cast<size_t>(kind_));
+    }
     if (PyUnicode_Resize(&str_, static_cast<Py_ssize_t>(want + simd::kStoreSlack)) < 0) return false;
     buf_ = static_cast<uint8_t*>(PyUnicode_DATA(str_));
     cap_ = want;
@@ -38,6 +65,7 @@ bool UnicodeWriter::replace_str(int kind, size_t capacity) {
 // refaulting its heap top on every call (citm_catalog, which widens 44K chars in: 253
 // page faults a call). What no longer fits grows as usual.
 bool UnicodeWriter::widen_to(int kind) {
+    if (kind > 1) note(kind);
     if (kind <= kind_) return true;
     size_t capacity = cap_ * static_cast<size_t>(kind_) / static_cast<size_t>(kind);
     return replace_str(kind, capacity > len_ + kScratch ? capacity : len_ + kScratch);
@@ -50,6 +78,14 @@ PyObject* UnicodeWriter::finish() {
         return s;
     }
     BufferSizes::output(len_ * static_cast<size_t>(kind_));
+    KindHint::output(content_);
+    if (content_ != (kind_ > 1 ? kind_ : latin1_ ? 1 : 0)) {  // a wrong guess: the narrowest str there is
+        PyObject* s = PyUnicode_FromKindAndData(kind_, buf_, static_cast<Py_ssize_t>(len_));
+        if (!s) return nullptr;
+        Py_CLEAR(str_);
+        buf_ = nullptr;
+        return s;
+    }
     if (BufferSizes::copy_out(str_, (cap_ + simd::kStoreSlack) * static_cast<size_t>(kind_))) {
         PyObject* s = PyUnicode_New(static_cast<Py_ssize_t>(len_), max_char(kind_, latin1_));
         if (!s) return nullptr;

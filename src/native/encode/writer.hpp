@@ -198,9 +198,15 @@ public:
     bool has_latin1() const { return latin1_; }
     // Call before writing a char in 0x80..0xFF.
     bool saw_latin1() {
+        note(1);
         if (latin1_ || kind_ > 1) return true;
         latin1_ = true;
         return !str_ || replace_str(1, cap_);  // an ASCII str object cannot hold it
+    }
+    // Records that a str of this kind with chars past ASCII (1: Latin-1) was written
+    // into a buffer that already holds it.
+    void note(int kind) {
+        if (kind > content_) content_ = static_cast<uint8_t>(kind);
     }
 
     // Room for n more chars past the current position; may move the buffer.
@@ -244,7 +250,10 @@ private:
     size_t cap_ = kScratch;  // in chars, not counting the slack
     size_t len_ = 0;
     int kind_ = 1;
-    bool latin1_ = false;  // a char in 0x80..0xFF was written while kind_ was 1
+    bool latin1_ = false;  // kind_ 1 and a Latin-1 layout, not an ASCII one
+    // The widest char written: 0 ASCII, 1 Latin-1, else the kind that holds it. The
+    // layout may be wider (see KindHint); finish() then makes the narrower str.
+    uint8_t content_ = 0;
 };
 
 }  // namespace rjson::encode
