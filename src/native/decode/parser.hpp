@@ -13,6 +13,7 @@
 #include "common/stack.hpp"
 #include "decode/dict_build.hpp"
 #include "decode/error.hpp"
+#include "decode/gc_objects.hpp"
 #include "decode/key_cache.hpp"
 #include "decode/numbers.hpp"
 #include "decode/strings.hpp"
@@ -847,12 +848,18 @@ private:
 
 #ifndef Py_GIL_DISABLED
     // A list of n items (from `items`, which the caller sets), tracked by the collector
-    // once the caller has filled it. PyList_New(0) is ~150 instructions, ~25 of them its
-    // own (free-list check, fields, inline tracking) on top of the allocation; citm_catalog
-    // has 8.7k empty lists and 1.8k others per loads. The fields set here are all a list
-    // has (PyListObject is public and the same 3.9-3.14 outside free-threaded builds).
-    static RJSON_INLINE PyListObject* list_shell(PyObject** items, size_t n) {
-        PyListObject* l = PyObject_GC_New(PyListObject, &PyList_Type);
+    // once the caller has filled it (track_new). PyList_New(0) is ~150 instructions, ~25
+    // of them its own (free-list check, fields, inline tracking) on top of the allocation;
+    // citm_catalog has 8.7k empty lists and 1.8k others per loads. The fields set here are
+    // all a list has (PyListObject is public and the same 3.9-3.14 outside free-threaded
+    // builds).
+    RJSON_INLINE PyListObject* list_shell(PyObject** items, size_t n) {
+        PyListObject* l;
+#ifdef RJSON_DIRECT_GC
+        if (!kHooks && RJSON_LIKELY(gc_.ready())) l = gc_.template alloc<PyListObject>(alloc_, &PyList_Type);
+        else
+#endif
+            l = PyObject_GC_New(PyListObject, &PyList_Type);
         if (RJSON_UNLIKELY(!l)) return nullptr;
         l->ob_item = items;
         l->allocated = static_cast<Py_ssize_t>(n);
@@ -860,10 +867,23 @@ private:
         return l;
     }
 
-    static RJSON_INLINE PyObject* empty_list() {
+    // PyObject_GC_Track, inline once the young list is known (see GcObjects).
+    RJSON_INLINE void track_new(PyObject* o) {
+#ifdef RJSON_DIRECT_GC
+        if constexpr (!kHooks) {
+            if (RJSON_LIKELY(gc_.ready())) return gc_.track(o);
+            PyObject_GC_Track(o);
+            gc_.learn(o);
+            return;
+        }
+#endif
+        PyObject_GC_Track(o);
+    }
+
+    RJSON_INLINE PyObject* empty_list() {
         PyListObject* l = list_shell(nullptr, 0);
         if (RJSON_UNLIKELY(!l)) return nullptr;
-        PyObject_GC_Track(l);
+        track_new(reinterpret_cast<PyObject*>(l));
         return reinterpret_cast<PyObject*>(l);
     }
 #else
@@ -873,7 +893,7 @@ private:
     // A list that takes the n references at items. PyList_New(n) zeroes its item array
     // (calloc) only for the caller to overwrite it: a malloc'ed array is the same list
     // for less. Free-threaded builds lay the array out differently.
-    static RJSON_INLINE PyObject* list_from(PyObject* const* items, size_t n) {
+    RJSON_INLINE PyObject* list_from(PyObject* const* items, size_t n) {
 #ifndef Py_GIL_DISABLED
         auto* a = static_cast<PyObject**>(PyMem_Malloc(n * sizeof(PyObject*)));
         if (RJSON_UNLIKELY(!a)) return PyErr_NoMemory();
@@ -883,7 +903,7 @@ private:
             return nullptr;
         }
         std::memcpy(a, items, n * sizeof(PyObject*));
-        PyObject_GC_Track(l);
+        track_new(reinterpret_cast<PyObject*>(l));
         return reinterpret_cast<PyObject*>(l);
 #else
         PyObject* list = PyList_New(static_cast<Py_ssize_t>(n));
@@ -1084,7 +1104,7 @@ private:
         }
 #ifdef RJSON_DIRECT_DICT
         if (RJSON_LIKELY(n < kMaxDirectPairs)) {
-            PyObject* dict = dict_from_pairs(kv, n);
+            PyObject* dict = dict_from_pairs(kv, n, shells_);
             if (!dict) return stack_.truncate(base), nullptr;
             stack_.drop(base);  // the dict took the pairs' references
             return with_object_hook(dict);
@@ -1137,6 +1157,12 @@ private:
     Scratch scratch_;
     StopList stops_;
     ObjectAllocator alloc_;
+#ifdef RJSON_DIRECT_GC
+    GcObjects gc_;
+    DictShells shells_{kHooks ? nullptr : &gc_, &alloc_};
+#elif defined(RJSON_DIRECT_DICT)
+    DictShells shells_;
+#endif
 #ifdef RJSON_SHORT_INT_BLOCKS
     ShortIntBlocks short_ints_;
 #endif
