@@ -193,7 +193,6 @@ inline PyObject* dict_from_pairs(PyObject** kv, size_t n, DictShells& shells) {
             return dict;
         }
         PyObject_GC_Track(dict);
-        if (shells.gc && !shells.gc->ready()) shells.gc->learn(dict);
 #else
         PyObject_GC_Track(dict);
 #endif

@@ -10,10 +10,11 @@
 // the collector is paused during the parse, so that is all it would do), and tracking
 // as _PyObject_GC_TRACK links it (at the young list's tail).
 //
-// The young list's head is not reachable through the API: each parse learns it from the
-// first container it tracks the public way (a tracked object at the tail points to it),
-// and checks it; the count's place next to it is checked once against gc.get_count()
-// (init_gc_objects). Until both are known, and on other versions, the public calls run.
+// The young list's head is not reachable through the API, but it sits in the interpreter
+// state (interp->gc.generations[0]) at an offset fixed for a build: init_gc_objects finds
+// it once from a freshly tracked list (an object at the tail points to the head) and
+// checks the count beside it against gc.get_count(). If anything does not match, and on
+// other versions, the public calls run.
 #pragma once
 #include "common/py.hpp"
 #include "decode/numbers.hpp"  // ObjectAllocator, init_object
@@ -40,22 +41,19 @@ struct Generation {
 inline Head* as_gc(PyObject* o) { return reinterpret_cast<Head*>(o) - 1; }
 }  // namespace cpython_gc
 
-// Set by init_gc_objects when the count sits where Generation says.
-extern bool gc_layout_checked;
+// The young generation's offset in PyInterpreterState (init_gc_objects), 0 if unknown.
+extern ptrdiff_t gc_young_offset;
 
 class GcObjects {
 public:
+    GcObjects() {
+        if (gc_young_offset)
+            young_ = reinterpret_cast<cpython_gc::Generation*>(reinterpret_cast<char*>(PyInterpreterState_Get()) +
+                                                               gc_young_offset);
+    }
+
     // Whether the parser may allocate and track inline.
     bool ready() const { return young_ != nullptr; }
-
-    // o was just tracked by PyObject_GC_Track (nothing after it): it sits at the young
-    // list's tail, its next link is the head, whose prev link is o.
-    void learn(PyObject* o) {
-        if (!gc_layout_checked) return;
-        cpython_gc::Head* g = cpython_gc::as_gc(o);
-        auto* head = reinterpret_cast<cpython_gc::Generation*>(g->next);
-        if (head && (head->head.prev & ~uintptr_t{3}) == reinterpret_cast<uintptr_t>(g)) young_ = head;
-    }
 
     // An untracked GC object of `size` bytes (its header excluded), counted as
     // _PyObject_GC_Link counts it; nullptr with MemoryError set.

@@ -139,10 +139,10 @@ PyObject* parse_bytes(const uint8_t* b, size_t n, const Options& opts) {
 }  // namespace
 
 #ifdef RJSON_DIRECT_GC
-bool gc_layout_checked = false;
+ptrdiff_t gc_young_offset = 0;
 
-// Checks Generation's layout against the gc module: a fresh list is tracked at the young
-// list's tail, whose head's threshold and count must read as gc reports them.
+// A fresh list is tracked at the young list's tail: its next link is the head, which
+// must lie in the interpreter state and read the threshold and count gc reports.
 bool init_gc_objects() {
     Ref gc(PyImport_ImportModule("gc"));
     if (!gc) return false;
@@ -154,6 +154,8 @@ bool init_gc_objects() {
     auto* g = cpython_gc::as_gc(list.get());
     auto* head = reinterpret_cast<cpython_gc::Generation*>(g->next);
     if (!head || (head->head.prev & ~uintptr_t{3}) != reinterpret_cast<uintptr_t>(g)) return true;
+    ptrdiff_t offset = reinterpret_cast<char*>(head) - reinterpret_cast<char*>(PyInterpreterState_Get());
+    if (offset <= 0 || offset > (ptrdiff_t{1} << 20)) return true;
     int count = head->count, threshold = head->threshold;  // before the calls allocate
     Ref counts(PyObject_CallNoArgs(get_count.get()));
     Ref thresholds(PyObject_CallNoArgs(get_threshold.get()));
@@ -161,7 +163,7 @@ bool init_gc_objects() {
     long c = PyLong_AsLong(PyTuple_GetItem(counts.get(), 0));
     long t = PyLong_AsLong(PyTuple_GetItem(thresholds.get(), 0));
     if (PyErr_Occurred()) return false;
-    gc_layout_checked = c == count && t == threshold;
+    if (c == count && t == threshold) gc_young_offset = offset;
     return true;
 }
 #endif
