@@ -807,3 +807,51 @@ def test_lists_built_in_place():
     del m, outer
     gc.collect()
     assert ref() is None
+
+
+# After a parse's first tracked container, dicts and lists are allocated, counted and
+# tracked inline on 3.11-3.12 (decode/gc_objects.hpp): each must be in the young
+# generation's list as the collector walks it, counted as an allocation, and collectable.
+def test_inline_tracked_containers():
+    import gc
+    import weakref
+    doc = json.dumps([{"a": [i], "b": {"c": [], "d": [1, {"e": i}]}} for i in range(300)] + [[]] * 50)
+    gc.collect()
+    was = gc.isenabled()
+    gc.disable()  # nothing moves them out of the young generation before they are checked
+    before = gc.get_count()[0]
+    got = rjson.loads(doc)
+    young = {id(o) for o in gc.get_objects(0)}
+    after = gc.get_count()[0]
+    (gc.enable if was else gc.disable)()
+    containers = [got]
+    for x in got:
+        if isinstance(x, dict):
+            containers += [x, x["a"], x["b"], x["b"]["c"], x["b"]["d"], x["b"]["d"][1]]
+        else:
+            containers.append(x)
+    assert got == json.loads(doc)
+    containers = [c for c in containers if c != {"e": 0} and not (isinstance(c, dict) and "e" in c)]
+    assert all(gc.is_tracked(c) for c in containers)  # (json too; {"e": i} neither)
+    # gc.get_objects(0) walks the young list itself: every container must be on it.
+    assert all(id(c) in young for c in containers)
+    assert after - before >= len(containers)
+    class Marker:
+        pass
+    m = Marker()
+    ref = weakref.ref(m)
+    for c in containers[1:]:  # cycles through every decoded container
+        if isinstance(c, dict):
+            c["self"] = c
+            c["m"] = m
+        else:
+            c.append(c)
+    del m, c, containers, got
+    gc.collect()
+    assert ref() is None
+    # Dicts made inline behave as any other under mutation (version tags, resizes).
+    d = rjson.loads('[{"a": 1}, {"a": 2}, {"b": 3}]')
+    for x in d:
+        x.update({str(i): i for i in range(50)})
+        x.pop("a", None)
+    assert d[2]["b"] == 3 and len(d[0]) == 50

@@ -216,3 +216,20 @@ def test_ascii_strs_are_complete_strs(n):
                 assert sys.getsizeof(a) == sys.getsizeof(b) and a.isascii() and len(a) == len(b)
                 assert a.encode() == b.encode() and (a + "\u20ac")[:-1] == b and a.upper() == b.upper()
                 assert {a: 1}[b] == 1
+
+
+# In UCS2/UCS4 strs an escaped string goes straight into its str (parse_string_direct)
+# once a plain run reaches 8 units: runs of 7, 8 and 9 around escapes, each kind of
+# char before and after the switch, escapes that widen the result, and errors after it.
+@pytest.mark.parametrize("wide", ["\u4e00", "\U0001f600", "\u00e9"])
+@pytest.mark.parametrize("run", [1, 7, 8, 9, 17])
+def test_wide_runs_around_escapes(wide, run):
+    for a, b in [("a", wide), (wide, "a"), (wide, wide), ("\u00ff", "\uffff")]:
+        body = a * run + "\\n" + b * run + "\\u00e9" + a * 3 + "\\ud83d\\ude00" + b * run + '\\"'
+        for doc in ('["%s"]' % body, '{"%s": "%s%s"}' % (body, wide, body), '["%s\\u20ac%s"]' % (wide, body)):
+            assert_same(doc)
+            assert_same(doc.encode())
+        assert_same('["%s%s' % (wide, body))  # unterminated
+        assert_same('["%s%s\\x"]' % (wide, body))  # bad escape after the switch
+        assert_same('["%s%s\x01"]' % (wide, body))  # raw control char
+        assert_same('["%s%s\x01"]' % (wide, body), strict=False)

@@ -12,6 +12,7 @@
 #pragma once
 #include <cstring>
 #include "common/dict_layout.hpp"
+#include "decode/gc_objects.hpp"
 
 namespace rjson::decode {
 
@@ -74,10 +75,26 @@ inline size_t fill_table(Ix* index, size_t mask, cpython::UnicodeEntry* entries,
     return used;
 }
 
+#ifdef RJSON_DIRECT_GC
+// Where dict_from_pairs may make its dict inline (see GcObjects): with the parser's
+// allocator and collector state, and the version tag of the parse's first dict (made
+// by PyDict_New), which the later ones share. No version is ever compared across
+// dicts: a tag only tells one dict's states apart (and each change to a dict takes a
+// fresh one), and 3.12's low bits (watchers) are clear in a new dict.
+struct DictShells {
+    GcObjects* gc = nullptr;  // nullptr: the public calls
+    const ObjectAllocator* alloc = nullptr;
+    uint64_t version = 0;  // 0: none seen yet
+};
+#else
+struct DictShells {};
+#endif
+
 // A new dict of the n key/value pairs at kv (keys exact strs with their hash computed;
 // n < kMaxDirectPairs), having taken all 2n references; or nullptr with an error set,
 // having taken none.
-inline PyObject* dict_from_pairs(PyObject** kv, size_t n) {
+inline PyObject* dict_from_pairs(PyObject** kv, size_t n, DictShells& shells) {
+    (void)shells;  // (unused without RJSON_DIRECT_GC)
     if (n == 0) return PyDict_New();
     // The table size _PyDict_NewPresized picks (estimate_log2_keysize): the smallest
     // power of two at least 1.5 n, so n keys fit in its usable two thirds, as they do
@@ -90,18 +107,52 @@ inline PyObject* dict_from_pairs(PyObject** kv, size_t n) {
     size_t size = size_t{1} << log2;
     size_t usable = (size << 1) / 3;
     size_t index_bytes = size_t{1} << log2_index_bytes;
-    // new_keys_object's allocator, which free_keys_object pairs with PyObject_Free.
-    auto* keys = static_cast<cpython::DictKeys*>(
-        PyObject_Malloc(sizeof(cpython::DictKeys) + index_bytes + usable * sizeof(cpython::UnicodeEntry)));
+    // new_keys_object's allocator, which free_keys_object pairs with PyObject_Free
+    // (called straight when the parser has fetched it).
+    size_t bytes = sizeof(cpython::DictKeys) + index_bytes + usable * sizeof(cpython::UnicodeEntry);
+#ifdef RJSON_DIRECT_GC
+    auto* keys = static_cast<cpython::DictKeys*>(shells.alloc ? shells.alloc->malloc(shells.alloc->ctx, bytes)
+                                                              : PyObject_Malloc(bytes));
+#else
+    auto* keys = static_cast<cpython::DictKeys*>(PyObject_Malloc(bytes));
+#endif
     if (!keys) {
         PyErr_NoMemory();
         return nullptr;
     }
-    PyObject* dict = PyDict_New();
-    if (!dict) {
-        PyObject_Free(keys);
-        return nullptr;
+#ifdef RJSON_DIRECT_GC
+    bool direct = shells.gc && shells.version && shells.gc->ready();
+    PyDictObject* d;
+    if (direct) {
+        d = shells.gc->alloc<PyDictObject>(*shells.alloc, &PyDict_Type);
+        if (!d) {
+            PyObject_Free(keys);
+            return nullptr;
+        }
+        d->ma_version_tag = shells.version;
+        d->ma_values = nullptr;
+    } else
+#endif
+    {
+        PyObject* fresh = PyDict_New();
+        if (!fresh) {
+            PyObject_Free(keys);
+            return nullptr;
+        }
+        // The new dict shares the static empty keys object; it lets go of it as
+        // dictkeys_decref would (3.12 made that object immortal: no count to keep).
+        d = reinterpret_cast<PyDictObject*>(fresh);
+        auto* empty = reinterpret_cast<cpython::DictKeys*>(d->ma_keys);
+#if PY_VERSION_HEX >= 0x030C0000
+        if (empty->dk_refcnt != static_cast<Py_ssize_t>(_Py_IMMORTAL_REFCNT)) --empty->dk_refcnt;
+#else
+        --empty->dk_refcnt;
+#endif
+#ifdef RJSON_DIRECT_GC
+        shells.version = d->ma_version_tag;
+#endif
     }
+    PyObject* dict = reinterpret_cast<PyObject*>(d);
     char* index = reinterpret_cast<char*>(keys + 1);
     auto* entries = reinterpret_cast<cpython::UnicodeEntry*>(index + index_bytes);
     // DKIX_EMPTY in the index, and no entries. Sizes known at compile time for the
@@ -132,19 +183,20 @@ inline PyObject* dict_from_pairs(PyObject** kv, size_t n) {
     keys->dk_usable = static_cast<Py_ssize_t>(usable - used);
     keys->dk_nentries = static_cast<Py_ssize_t>(used);
 
-    // The new dict shares the static empty keys object; it lets go of it as
-    // dictkeys_decref would (3.12 made that object immortal: no count to keep).
-    auto* d = reinterpret_cast<PyDictObject*>(dict);
-    auto* empty = reinterpret_cast<cpython::DictKeys*>(d->ma_keys);
-#if PY_VERSION_HEX >= 0x030C0000
-    if (empty->dk_refcnt != static_cast<Py_ssize_t>(_Py_IMMORTAL_REFCNT)) --empty->dk_refcnt;
-#else
-    --empty->dk_refcnt;
-#endif
     // Nobody has seen the dict yet, so its version tag needs no bump.
     d->ma_keys = reinterpret_cast<PyDictKeysObject*>(keys);
     d->ma_used = static_cast<Py_ssize_t>(used);
-    if (track) PyObject_GC_Track(dict);
+    if (track) {
+#ifdef RJSON_DIRECT_GC
+        if (direct) {
+            shells.gc->track(dict);
+            return dict;
+        }
+        PyObject_GC_Track(dict);
+#else
+        PyObject_GC_Track(dict);
+#endif
+    }
     return dict;
 }
 #endif

@@ -138,6 +138,36 @@ PyObject* parse_bytes(const uint8_t* b, size_t n, const Options& opts) {
 
 }  // namespace
 
+#ifdef RJSON_DIRECT_GC
+ptrdiff_t gc_young_offset = 0;
+
+// A fresh list is tracked at the young list's tail: its next link is the head, which
+// must lie in the interpreter state and read the threshold and count gc reports.
+bool init_gc_objects() {
+    Ref gc(PyImport_ImportModule("gc"));
+    if (!gc) return false;
+    Ref get_count(PyObject_GetAttrString(gc.get(), "get_count"));
+    Ref get_threshold(PyObject_GetAttrString(gc.get(), "get_threshold"));
+    if (!get_count || !get_threshold) return false;
+    Ref list(PyList_New(0));
+    if (!list) return false;
+    auto* g = cpython_gc::as_gc(list.get());
+    auto* head = reinterpret_cast<cpython_gc::Generation*>(g->next);
+    if (!head || (head->head.prev & ~uintptr_t{3}) != reinterpret_cast<uintptr_t>(g)) return true;
+    ptrdiff_t offset = reinterpret_cast<char*>(head) - reinterpret_cast<char*>(PyInterpreterState_Get());
+    if (offset <= 0 || offset > (ptrdiff_t{1} << 20)) return true;
+    int count = head->count, threshold = head->threshold;  // before the calls allocate
+    Ref counts(PyObject_CallNoArgs(get_count.get()));
+    Ref thresholds(PyObject_CallNoArgs(get_threshold.get()));
+    if (!counts || !thresholds) return false;
+    long c = PyLong_AsLong(PyTuple_GetItem(counts.get(), 0));
+    long t = PyLong_AsLong(PyTuple_GetItem(thresholds.get(), 0));
+    if (PyErr_Occurred()) return false;
+    if (c == count && t == threshold) gc_young_offset = offset;
+    return true;
+}
+#endif
+
 bool init(PyObject*) {
     for (int i = 0; i < kNumKw; ++i) {
         kw_strs[i] = PyUnicode_InternFromString(kKwNames[i]);
@@ -148,7 +178,7 @@ bool init(PyObject*) {
     constants.nan = PyObject_GetAttrString(decoder.get(), "NaN");
     constants.pos_inf = PyObject_GetAttrString(decoder.get(), "PosInf");
     constants.neg_inf = PyObject_GetAttrString(decoder.get(), "NegInf");
-    return constants.nan && constants.pos_inf && constants.neg_inf && init_small_ints();
+    return constants.nan && constants.pos_inf && constants.neg_inf && init_small_ints() && init_gc_objects();
 }
 
 PyObject* loads(PyObject*, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {

@@ -13,6 +13,7 @@
 #include "common/stack.hpp"
 #include "decode/dict_build.hpp"
 #include "decode/error.hpp"
+#include "decode/gc_objects.hpp"
 #include "decode/key_cache.hpp"
 #include "decode/numbers.hpp"
 #include "decode/strings.hpp"
@@ -282,13 +283,25 @@ private:
     // and a number's sign and digits, or true and false, are one target. (On the char
     // itself, the compiler made a copy of the number path for '-' and one for digits,
     // and random signs mispredicted which half the time.)
+    // kEmptyArrays: "[]" is made right here, with no parse_array call, enter or leave
+    // (citm_catalog has 8.7k as object values a loads). Only object values take it: in
+    // the loops of arrays of scalars the check cost 0.5-1.6% (bools, ints_small as str),
+    // and outside the switch's case 1-2% on objects with none (github_events).
+    template <bool kEmptyArrays = false>
     RJSON_INLINE PyObject* parse_value(const C*& p) {
         if (RJSON_UNLIKELY(p == end_)) return error("Expecting value", p);
         C c = *p;
         switch (sizeof(C) == 1 || c < 0x80 ? kValueClass[c] : ValueClass::kOther) {
             case ValueClass::kString: return parse_string<false>(p);
             case ValueClass::kObject: return parse_object(p);
-            case ValueClass::kArray: return parse_array(p);
+            case ValueClass::kArray:
+                if constexpr (kEmptyArrays) {
+                    if (RJSON_LIKELY(end_ - p >= 2) && p[1] == ']' && can_enter_empty()) {
+                        p += 2;
+                        return empty_list();
+                    }
+                }
+                return parse_array(p);
             case ValueClass::kNull:
                 if (RJSON_LIKELY(end_ - p >= 4) && load4(p) == word4("null")) { p += 4; Py_RETURN_NONE; }
                 return error("Expecting value", p);
@@ -601,7 +614,11 @@ private:
 
     // A plain run this long makes the rest of the string go straight into its str
     // (parse_string_direct): through the scratch buffer, long text would be copied twice.
-    static constexpr size_t kDirectRun = 256;
+    // In a UCS2 or UCS4 str the scratch buffer's steps are unit by unit (code points past
+    // a byte take the general step), so any run the vector scan took (kScalarRun) goes
+    // direct: twitter as str, whose escaped strings are mostly CJK text between "\n"s,
+    // 5.94M -> 5.79M instructions; escape-dense wide text (runs under 8) is unchanged.
+    static constexpr size_t kDirectRun = sizeof(C) == 1 ? 256 : 8;
 
     // The escape at cur (a backslash): its char in *cp and the units it takes, or 0 if it
     // is invalid (the scalar loop then finds it again and reports json's error).
@@ -825,6 +842,16 @@ private:
         }
         return true;
     }
+    // Whether enter() would let an empty container in without a word.
+    // The same limits apply, so a RecursionError comes at the same depth.
+    RJSON_INLINE bool can_enter_empty() const {
+#ifdef RJSON_RECURSION_COUNTER
+        return depth_ < kMaxDepth && *recursion_remaining_ > 0 && !c_stack_.nearly_exhausted();
+#else
+        return false;
+#endif
+    }
+
     void leave() {
 #ifdef RJSON_RECURSION_COUNTER
         ++*recursion_remaining_;  // all Py_LeaveRecursiveCall does
@@ -847,12 +874,18 @@ private:
 
 #ifndef Py_GIL_DISABLED
     // A list of n items (from `items`, which the caller sets), tracked by the collector
-    // once the caller has filled it. PyList_New(0) is ~150 instructions, ~25 of them its
-    // own (free-list check, fields, inline tracking) on top of the allocation; citm_catalog
-    // has 8.7k empty lists and 1.8k others per loads. The fields set here are all a list
-    // has (PyListObject is public and the same 3.9-3.14 outside free-threaded builds).
-    static RJSON_INLINE PyListObject* list_shell(PyObject** items, size_t n) {
-        PyListObject* l = PyObject_GC_New(PyListObject, &PyList_Type);
+    // once the caller has filled it (track_new). PyList_New(0) is ~150 instructions, ~25
+    // of them its own (free-list check, fields, inline tracking) on top of the allocation;
+    // citm_catalog has 8.7k empty lists and 1.8k others per loads. The fields set here are
+    // all a list has (PyListObject is public and the same 3.9-3.14 outside free-threaded
+    // builds).
+    RJSON_INLINE PyListObject* list_shell(PyObject** items, size_t n) {
+        PyListObject* l;
+#ifdef RJSON_DIRECT_GC
+        if (!kHooks && RJSON_LIKELY(gc_.ready())) l = gc_.template alloc<PyListObject>(alloc_, &PyList_Type);
+        else
+#endif
+            l = PyObject_GC_New(PyListObject, &PyList_Type);
         if (RJSON_UNLIKELY(!l)) return nullptr;
         l->ob_item = items;
         l->allocated = static_cast<Py_ssize_t>(n);
@@ -860,10 +893,18 @@ private:
         return l;
     }
 
-    static RJSON_INLINE PyObject* empty_list() {
+    // PyObject_GC_Track, inline where the young list is known (see GcObjects).
+    RJSON_INLINE void track_new(PyObject* o) {
+#ifdef RJSON_DIRECT_GC
+        if (!kHooks && RJSON_LIKELY(gc_.ready())) return gc_.track(o);
+#endif
+        PyObject_GC_Track(o);
+    }
+
+    RJSON_INLINE PyObject* empty_list() {
         PyListObject* l = list_shell(nullptr, 0);
         if (RJSON_UNLIKELY(!l)) return nullptr;
-        PyObject_GC_Track(l);
+        track_new(reinterpret_cast<PyObject*>(l));
         return reinterpret_cast<PyObject*>(l);
     }
 #else
@@ -873,7 +914,7 @@ private:
     // A list that takes the n references at items. PyList_New(n) zeroes its item array
     // (calloc) only for the caller to overwrite it: a malloc'ed array is the same list
     // for less. Free-threaded builds lay the array out differently.
-    static RJSON_INLINE PyObject* list_from(PyObject* const* items, size_t n) {
+    RJSON_INLINE PyObject* list_from(PyObject* const* items, size_t n) {
 #ifndef Py_GIL_DISABLED
         auto* a = static_cast<PyObject**>(PyMem_Malloc(n * sizeof(PyObject*)));
         if (RJSON_UNLIKELY(!a)) return PyErr_NoMemory();
@@ -883,7 +924,7 @@ private:
             return nullptr;
         }
         std::memcpy(a, items, n * sizeof(PyObject*));
-        PyObject_GC_Track(l);
+        track_new(reinterpret_cast<PyObject*>(l));
         return reinterpret_cast<PyObject*>(l);
 #else
         PyObject* list = PyList_New(static_cast<Py_ssize_t>(n));
@@ -1016,7 +1057,7 @@ private:
                     }
                     q = skip_ws(q + 1);
                 }
-                PyObject* v = parse_value(q);
+                PyObject* v = parse_value<true>(q);
                 if (RJSON_UNLIKELY(!v) || RJSON_UNLIKELY(!stack_.push(v))) goto fail;
                 if (RJSON_UNLIKELY(q == end_ || (*q != ',' && *q != '}'))) q = skip_ws(q);
                 if (q < end_ && *q == ',') {
@@ -1084,7 +1125,7 @@ private:
         }
 #ifdef RJSON_DIRECT_DICT
         if (RJSON_LIKELY(n < kMaxDirectPairs)) {
-            PyObject* dict = dict_from_pairs(kv, n);
+            PyObject* dict = dict_from_pairs(kv, n, shells_);
             if (!dict) return stack_.truncate(base), nullptr;
             stack_.drop(base);  // the dict took the pairs' references
             return with_object_hook(dict);
@@ -1137,6 +1178,12 @@ private:
     Scratch scratch_;
     StopList stops_;
     ObjectAllocator alloc_;
+#ifdef RJSON_DIRECT_GC
+    GcObjects gc_;
+    DictShells shells_{kHooks ? nullptr : &gc_, &alloc_};
+#elif defined(RJSON_DIRECT_DICT)
+    DictShells shells_;
+#endif
 #ifdef RJSON_SHORT_INT_BLOCKS
     ShortIntBlocks short_ints_;
 #endif
