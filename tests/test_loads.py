@@ -855,3 +855,24 @@ def test_inline_tracked_containers():
         x.update({str(i): i for i in range(50)})
         x.pop("a", None)
     assert d[2]["b"] == 3 and len(d[0]) == 50
+
+
+@pytest.mark.skipif(
+    not (0x030B0000 <= sys.hexversion < 0x030E0000) or hasattr(sys, "gettotalrefcount"),
+    reason="ma_version_tag sits after ma_used in release builds of 3.11-3.13 only",
+)
+def test_dict_version_tags_unique():
+    # PEP 509: no two dicts share a version tag (caches key on it); dicts the parser
+    # makes inline take theirs from a counter of rjson's own. json's dicts are the measure.
+    import ctypes
+
+    def tags(dicts):
+        return [ctypes.c_uint64.from_address(id(d) + 3 * ctypes.sizeof(ctypes.c_void_p)).value for d in dicts]
+
+    doc = "[" + ",".join('{"k": %d, "v": [%d]}' % (i, i) for i in range(300)) + "]"
+    for loads in (json.loads, rjson.loads):
+        first, second = loads(doc), loads(doc.encode())
+        every = tags(first + second + [{}, dict(a=1)])
+        assert len(set(every)) == len(every), loads
+        if sys.hexversion >= 0x030C0000:  # the low byte is the watcher mask: clear
+            assert not [t for t in every if t & 0xFF]

@@ -77,14 +77,21 @@ inline size_t fill_table(Ix* index, size_t mask, cpython::UnicodeEntry* entries,
 
 #ifdef RJSON_DIRECT_GC
 // Where dict_from_pairs may make its dict inline (see GcObjects): with the parser's
-// allocator and collector state, and the version tag of the parse's first dict (made
-// by PyDict_New), which the later ones share. No version is ever compared across
-// dicts: a tag only tells one dict's states apart (and each change to a dict takes a
-// fresh one), and 3.12's low bits (watchers) are clear in a new dict.
+// allocator and collector state.
+//
+// Each dict needs a version tag no other dict has (PEP 509). CPython's counter starts
+// at zero, takes one step per dict change and is not exposed; the inline dicts take
+// theirs from a counter of our own that starts at 2^63, which CPython's would take
+// centuries to reach. Steps of 256 keep 3.12's low bits (watcher flags) clear. The
+// GIL orders the increments (the inline path is compiled only for GIL builds).
+inline uint64_t next_dict_version() {
+    static uint64_t last = uint64_t{1} << 63;
+    return last += 256;
+}
+
 struct DictShells {
     GcObjects* gc = nullptr;  // nullptr: the public calls
     const ObjectAllocator* alloc = nullptr;
-    uint64_t version = 0;  // 0: none seen yet
 };
 #else
 struct DictShells {};
@@ -121,7 +128,7 @@ inline PyObject* dict_from_pairs(PyObject** kv, size_t n, DictShells& shells) {
         return nullptr;
     }
 #ifdef RJSON_DIRECT_GC
-    bool direct = shells.gc && shells.version && shells.gc->ready();
+    bool direct = shells.gc && shells.gc->ready();
     PyDictObject* d;
     if (direct) {
         d = shells.gc->alloc<PyDictObject>(*shells.alloc, &PyDict_Type);
@@ -129,7 +136,7 @@ inline PyObject* dict_from_pairs(PyObject** kv, size_t n, DictShells& shells) {
             PyObject_Free(keys);
             return nullptr;
         }
-        d->ma_version_tag = shells.version;
+        d->ma_version_tag = next_dict_version();
         d->ma_values = nullptr;
     } else
 #endif
@@ -147,9 +154,6 @@ inline PyObject* dict_from_pairs(PyObject** kv, size_t n, DictShells& shells) {
         if (empty->dk_refcnt != static_cast<Py_ssize_t>(_Py_IMMORTAL_REFCNT)) --empty->dk_refcnt;
 #else
         --empty->dk_refcnt;
-#endif
-#ifdef RJSON_DIRECT_GC
-        shells.version = d->ma_version_tag;
 #endif
     }
     PyObject* dict = reinterpret_cast<PyObject*>(d);
