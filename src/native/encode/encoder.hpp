@@ -674,18 +674,10 @@ private:
         if (n > kLeafMax || !leaf_depth_ok()) return nullptr;
         *p = '[';
         C* q = p + 1;
-        // Floats tried first (GeoJSON's [x, y]), and while only floats have come, one
-        // room test for the whole list: each writes less than s.need. From the first
-        // other item on (a long str may take any room) every item tests its own.
-        bool roomy = static_cast<size_t>(end - q) >= static_cast<size_t>(n) * s.need;
         for (Py_ssize_t i = 0; i < n; ++i) {
-            PyObject* item = items[i];
-            PyTypeObject* t = Py_TYPE(item);
-            if (t != &PyFloat_Type) roomy = false;
-            if (!roomy && static_cast<size_t>(end - q) < s.need) return nullptr;
+            if (static_cast<size_t>(end - q) < s.need) return nullptr;
             if (i) q = lane_item_sep(q, s);
-            if (t == &PyFloat_Type) q = lane_float(q, PyFloat_AS_DOUBLE(item));
-            else q = lane_scalar(q, end, item, t);
+            q = lane_scalar(q, end, items[i], Py_TYPE(items[i]));
             if (!q) return nullptr;
         }
         if (q == end) return nullptr;
@@ -738,22 +730,21 @@ private:
             if (!small_int_value(o, &v)) return nullptr;
             return lane_number(p, [v](char* out) { return write_int64(out, v); });
         }
-        if (t == &PyFloat_Type) return lane_float(p, PyFloat_AS_DOUBLE(o));
+        if (t == &PyFloat_Type) {
+            double d = PyFloat_AS_DOUBLE(o);
+            if (!is_finite_bits(d)) return nullptr;
+            // Inlined by force: GCC outlined this call from lane_leaf, with spills
+            // around it (canada: ~10 instructions a double).
+            return lane_number(p, [d](char* out) __attribute__((always_inline)) {
+                return write_double(out, d, kJson ? kPythonRepr : kOrjson);
+            });
+        }
         if (t == &PyBool_Type) {
             bool is_false = o == Py_False;
             return put_ascii8(p, is_false ? kFalse8 : kTrue8, 4 + is_false);
         }
         if (o == Py_None) return put_ascii8(p, kNull8, 4);
         return nullptr;
-    }
-    template <class C>
-    RJSON_INLINE static C* lane_float(C* p, double d) {
-        if (!is_finite_bits(d)) return nullptr;
-        // Inlined by force: GCC outlined this call from lane_leaf, with spills
-        // around it (canada: ~10 instructions a double).
-        return lane_number(p, [d](char* out) __attribute__((always_inline)) {
-            return write_double(out, d, kJson ? kPythonRepr : kOrjson);
-        });
     }
     static constexpr uint64_t kTrue8 = ascii_word("true");
     static constexpr uint64_t kFalse8 = ascii_word("false");
