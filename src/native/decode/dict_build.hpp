@@ -196,10 +196,8 @@ inline PyObject* dict_from_pairs(PyObject** kv, size_t n, DictShells& shells) {
             shells.gc->track(dict);
             return dict;
         }
-        PyObject_GC_Track(dict);
-#else
-        PyObject_GC_Track(dict);
 #endif
+        PyObject_GC_Track(dict);
     }
     return dict;
 }

@@ -882,7 +882,7 @@ private:
     RJSON_INLINE PyListObject* list_shell(PyObject** items, size_t n) {
         PyListObject* l;
 #ifdef RJSON_DIRECT_GC
-        if (!kHooks && RJSON_LIKELY(gc_.ready())) l = gc_.template alloc<PyListObject>(alloc_, &PyList_Type);
+        if (inline_gc()) l = gc_.template alloc<PyListObject>(alloc_, &PyList_Type);
         else
 #endif
             l = PyObject_GC_New(PyListObject, &PyList_Type);
@@ -893,10 +893,16 @@ private:
         return l;
     }
 
+#ifdef RJSON_DIRECT_GC
+    // Whether containers are allocated and tracked here (see GcObjects); a parse with
+    // hooks, which run Python code mid-parse, uses the public calls.
+    RJSON_INLINE bool inline_gc() const { return !kHooks && RJSON_LIKELY(gc_.ready()); }
+#endif
+
     // PyObject_GC_Track, inline where the young list is known (see GcObjects).
     RJSON_INLINE void track_new(PyObject* o) {
 #ifdef RJSON_DIRECT_GC
-        if (!kHooks && RJSON_LIKELY(gc_.ready())) return gc_.track(o);
+        if (inline_gc()) return gc_.track(o);
 #endif
         PyObject_GC_Track(o);
     }
