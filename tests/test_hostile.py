@@ -152,6 +152,44 @@ except (TypeError, RuntimeError) as e:
     assert out.strip() in ("ok", "JSONEncodeError", "TypeError", "RuntimeError")
 
 
+# sort_keys writes a snapshot of each dict's pairs, borrowed until Python code runs
+# (default=, a dict subclass's items()). That code empties every dict on the path: what
+# json writes is its snapshot, so the pairs must still be alive. The values are built at
+# run time, so the dicts hold their only references.
+def test_sort_keys_python_code_empties_the_path():
+    out = child("""
+def fresh(tag): return "".join([tag] * 40)
+class Odd: pass
+class Sub(dict):
+    def items(self):
+        clear_all()
+        return super().items()
+def make(leaf):
+    global outer, mid
+    mid = {fresh("m"): fresh("v"), "b": leaf, fresh("a"): [fresh("w"), {fresh("q"): fresh("r")}]}
+    outer = {fresh("z"): fresh("y"), "k": mid, fresh("c"): {fresh("d"): fresh("e")}, "0": [mid]}
+    return outer
+def clear_all():
+    for d in (outer, mid):
+        d.clear()
+        d[fresh("n")] = fresh("p")
+def default(o):
+    clear_all()
+    return fresh("o")
+def run(fn, leaf, **kw):
+    try:
+        return fn(make(leaf), sort_keys=True, **kw)
+    except Exception as e:
+        return type(e).__name__
+for leaf, kw in ((Sub(s=1), {}), (Sub(s=1), {"separators": (",", ":")}), (Odd(), {"default": default}),
+                 ([Sub(s=2), 3], {}), ({1: Sub(t=1), 2: 2}, {})):
+    want, got = run(json.dumps, leaf, **kw), run(rjson.dumps, leaf, **kw)
+    print(want == got, want[:60], got[:60])
+""")
+    bad = [line for line in out.splitlines() if not line.startswith("True")]
+    assert not bad and len(out.splitlines()) == 5, out
+
+
 def test_sort_keys_with_raising_comparison():
     out = child("""
 class Key(str):

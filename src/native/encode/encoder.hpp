@@ -196,6 +196,7 @@ private:
     // Subclasses of the core types, and everything else through default.
     RJSON_NOINLINE bool other(PyObject* o) {
         leaf_ok_depth_ = 0;  // Python code may run from here (see leaf_depth_ok)
+        pin_sorted();
         if (PyUnicode_Check(o)) return str(o);
         if (PyLong_Check(o)) return integer(o);
         if (PyList_Check(o)) return list(o);
@@ -899,9 +900,9 @@ private:
 
     // Whether lane_element may write containers itself: always for dumpb; for dumps only
     // where the general path would walk them with the lane too (no indent, and no
-    // sort_keys or default=, which take other walks).
+    // default=, which takes other walks).
     bool nest_allowed() const {
-        if constexpr (kJson) return lane_open() && !opt_.pretty && !opt_.sort_keys && !opt_.default_fn;
+        if constexpr (kJson) return lane_open() && !opt_.pretty && !opt_.default_fn;
         else return true;
     }
 
@@ -923,20 +924,24 @@ private:
             ok = true;
         } else if (push_marker(o, true)) {
             Py_INCREF(o);
-            C* p = w_.template cur<C>();
-            *p = kWhat == Nested::dict ? '{' : '[';
-            w_.set_cur(p + 1);
-            if constexpr (kWhat == Nested::dict) {
-                DictWalk walk(o);
-                bool first = true;
-                ok = lane([&](auto* unit) { return lane_members<std::remove_pointer_t<decltype(unit)>>(walk, &first); });
+            if (kWhat == Nested::dict && kJson && opt_.sort_keys) {
+                ok = dict_sorted(o);  // (its braces too)
             } else {
-                Py_ssize_t i = 0;
-                constexpr bool kIsList = kWhat == Nested::list;
-                ok = lane([&](auto* unit) { return lane_items<kIsList, std::remove_pointer_t<decltype(unit)>>(o, &i); });
+                C* p = w_.template cur<C>();
+                *p = kWhat == Nested::dict ? '{' : '[';
+                w_.set_cur(p + 1);
+                if constexpr (kWhat == Nested::dict) {
+                    DictWalk walk(o);
+                    bool first = true;
+                    ok = lane([&](auto* unit) { return lane_members<std::remove_pointer_t<decltype(unit)>>(walk, &first); });
+                } else {
+                    Py_ssize_t i = 0;
+                    constexpr bool kIsList = kWhat == Nested::list;
+                    ok = lane([&](auto* unit) { return lane_items<kIsList, std::remove_pointer_t<decltype(unit)>>(o, &i); });
+                }
+                ok = ok && w_.reserve(1);
+                if (ok) w_.put(kWhat == Nested::dict ? '}' : ']');
             }
-            ok = ok && w_.reserve(1);
-            if (ok) w_.put(kWhat == Nested::dict ? '}' : ']');
             Py_DECREF(o);
             pop_marker();
         }
@@ -1023,19 +1028,32 @@ private:
     }
 
     // sort_keys on an exact dict whose keys are all exact str: the same order json's
-    // sorted items give (distinct str keys decide alone), from a snapshot of borrowed
-    // pairs made strong, without a tuple per item. Other keys go json's way below.
+    // sorted items give (distinct str keys decide alone), from a snapshot of the
+    // dict's pairs, without a tuple per item. Other keys go json's way below.
+    //
+    // The pairs are borrowed: until Python code runs, nothing can drop the dict's
+    // references to them. Every way into Python code calls pin_sorted() first, which
+    // makes the pairs of every snapshot still being written strong (json's items()
+    // list holds them as strongly), so a default= or items() that empties a dict on
+    // the path frees nothing still to be written.
+    struct SortedPair {
+        PyObject* key;
+        PyObject* value;
+        uint64_t prefix;  // sort_prefix, or 0 for every pair when a key is wider
+    };
+    struct SortedFrame {
+        SortedPair* pairs;
+        Py_ssize_t count;
+        SortedFrame* below;  // the snapshot of the dict that contains this one, or null
+        bool pinned;
+    };
     bool dict_sorted(PyObject* d) {
-        struct Pair {
-            PyObject* key;
-            PyObject* value;
-            uint64_t prefix;  // sort_prefix, or 0 for every pair when a key is wider
-        };
         constexpr Py_ssize_t kInline = 16;
-        Pair inline_pairs[kInline];
+        SortedPair inline_pairs[kInline];
         Py_ssize_t n = PyDict_GET_SIZE(d);
-        Pair* pairs = inline_pairs;
-        if (n > kInline && !(pairs = static_cast<Pair*>(PyMem_Malloc(static_cast<size_t>(n) * sizeof(Pair))))) {
+        SortedPair* pairs = inline_pairs;
+        if (n > kInline &&
+            !(pairs = static_cast<SortedPair*>(PyMem_Malloc(static_cast<size_t>(n) * sizeof(SortedPair))))) {
             PyErr_NoMemory();
             return false;
         }
@@ -1047,33 +1065,33 @@ private:
                 all_str = false;
                 break;
             }
-            Py_INCREF(k);
-            Py_INCREF(v);
             const bool narrow = PyUnicode_KIND(k) == PyUnicode_1BYTE_KIND;
             all_narrow &= narrow;
             pairs[count++] = {k, v, narrow ? sort_prefix(k) : 0};
         }
-        if (!all_narrow)
-            for (Py_ssize_t i = 0; i < count; ++i) pairs[i].prefix = 0;
         bool ok;
         if (!all_str) {
             ok = dict_from_items(d);
         } else {
-            std::sort(pairs, pairs + count, [](const Pair& a, const Pair& b) {
+            if (!all_narrow)
+                for (Py_ssize_t i = 0; i < count; ++i) pairs[i].prefix = 0;
+            std::sort(pairs, pairs + count, [](const SortedPair& a, const SortedPair& b) {
                 return a.prefix != b.prefix ? a.prefix < b.prefix : str_less(a.key, b.key);
             });
+            SortedFrame frame{pairs, count, sorted_top_, false};
+            sorted_top_ = &frame;
             ok = open('{');
             if (ok && lane_open()) {
                 struct PairWalk {
-                    const Pair* pair;
-                    const Pair* end;
+                    const SortedPair* pair;
+                    const SortedPair* end;
                     bool next(PyObject** k, PyObject** v) {
                         if (pair == end) return false;
                         *k = pair->key;
                         *v = pair++->value;
                         return true;
                     }
-                    void reload() {}  // the pairs are held: nothing can change them
+                    void reload() {}  // the snapshot is what json writes, whatever the dict becomes
                 } walk{pairs, pairs + count};
                 bool first = true;
                 ok = lane([&](auto* unit) { return lane_members<std::remove_pointer_t<decltype(unit)>>(walk, &first); });
@@ -1081,13 +1099,27 @@ private:
                 for (Py_ssize_t i = 0; ok && i < count; ++i) ok = member(pairs[i].key, pairs[i].value, i == 0) >= 0;
             }
             ok = ok && close('}');
-        }
-        for (Py_ssize_t i = 0; i < count; ++i) {
-            Py_DECREF(pairs[i].key);
-            Py_DECREF(pairs[i].value);
+            sorted_top_ = frame.below;
+            if (frame.pinned)
+                for (Py_ssize_t i = 0; i < count; ++i) {
+                    Py_DECREF(pairs[i].key);
+                    Py_DECREF(pairs[i].value);
+                }
         }
         if (pairs != inline_pairs) PyMem_Free(pairs);
         return ok;
+    }
+
+    // Before anything that may run Python code: the snapshots being written hold their
+    // pairs from now on (see dict_sorted). A pinned frame's lower ones are pinned too.
+    void pin_sorted() {
+        for (SortedFrame* f = sorted_top_; f && !f->pinned; f = f->below) {
+            for (Py_ssize_t i = 0; i < f->count; ++i) {
+                Py_INCREF(f->pairs[i].key);
+                Py_INCREF(f->pairs[i].value);
+            }
+            f->pinned = true;
+        }
     }
 
     // json's way: a list of (key, value) items from items(), sorted when asked. Used
@@ -1095,6 +1127,10 @@ private:
     // could run code that mutates the dict (json iterates over a snapshot).
     bool dict_from_items(PyObject* d) {
         leaf_ok_depth_ = 0;  // items() and the keys' comparisons may be Python code
+        pin_sorted();
+        // (sort_keys' lane_nested reaches here for keys other than str without
+        // enter_recursion: the interpreter counts every level before Python code runs.)
+        if (kJson && RJSON_UNLIKELY(real_depth_ != depth_) && !sync_depth()) return false;
         Ref items(PyMapping_Items(d));
         if (!items) return false;
         if (PyList_GET_SIZE(items.get()) == 0) return literal("{}");
@@ -1185,6 +1221,7 @@ private:
     PyObject* path_inline_[32];
     PyObject** path_ = path_inline_;
     size_t path_len_ = 0, path_cap_ = 32;
+    SortedFrame* sorted_top_ = nullptr;  // the innermost sort_keys snapshot being written
 };
 
 }  // namespace rjson::encode
