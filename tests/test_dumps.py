@@ -741,6 +741,46 @@ def test_sort_keys_prefixes(d):
         assert rjson.dumps(obj, sort_keys=True) == json.dumps(obj, sort_keys=True)
 
 
+@given(st.lists(st.tuples(st.integers(0, 40), st.permutations(range(70)), st.integers(2, 70)), max_size=12),
+       st.booleans())
+def test_sort_keys_repeated_shapes(shapes, wide):
+    """sort_keys remembers the order of dicts with the same key objects in the same
+    order: many shapes (evictions), repeats, sizes around the table's limit (64), keys
+    that share their first 8 bytes, one-byte and wider keys."""
+    pool = ["".join(["prefix__", chr(0x100 if wide and i % 7 == 0 else 0x61), str(i)]) for i in range(70)]
+    dicts = []
+    for reps, order, size in shapes:
+        keys = [pool[i] for i in order[:size]]
+        dicts += [{k: n for n, k in enumerate(keys)} for _ in range(reps % 5 + 1)]
+        dicts.append(dict(reversed(dicts[-1].items())))
+    obj = [dicts[i * 7 % len(dicts)] for i in range(len(dicts))] if dicts else []
+    for kw in ({}, {"separators": (",", ":")}, {"indent": 1}):
+        assert rjson.dumps(obj, sort_keys=True, **kw) == json.dumps(obj, sort_keys=True, **kw)
+
+
+def test_sort_keys_order_forgotten_when_python_runs():
+    """A remembered order is known by its keys' addresses: Python code (here default=)
+    may free the keys and make new ones at the same addresses (pymalloc reuses freed
+    blocks last-in first-out), which must be sorted afresh."""
+    def fresh(c):
+        return "".join([c] * 3)
+
+    class Odd:
+        pass
+
+    def default(o):
+        doc[8] = None  # frees the dict and its keys
+        c, b, a = fresh("x"), fresh("y"), fresh("z")  # the keys' blocks, in reverse
+        doc[10] = {a: 1, b: 2, c: 3}
+        return 0
+
+    for _ in range(20):
+        doc = [{fresh(c): 0 for c in "pqrs"} for _ in range(8)]
+        doc += [{fresh("a"): 1, fresh("b"): 2, fresh("c"): 3}, Odd(), None]
+        expected = json.dumps(doc[:9] + [0, {"zzz": 1, "yyy": 2, "xxx": 3}], sort_keys=True)
+        assert rjson.dumps(doc, sort_keys=True, default=default) == expected
+
+
 @pytest.mark.parametrize("text", ["ascii", "caf\u00e9", "\u4e2d\u6587", "\U0001f600"], ids=repr)
 def test_large_outputs_finished_both_ways(text):
     """Past 128 KiB a result is copied out of a buffer the allocator mapped, and shrunk

@@ -1036,55 +1036,45 @@ private:
     // makes the pairs of every snapshot still being written strong (json's items()
     // list holds them as strongly), so a default= or items() that empties a dict on
     // the path frees nothing still to be written.
-    struct SortedPair {
-        PyObject* key;
-        PyObject* value;
-        uint64_t prefix;  // sort_prefix, or 0 for every pair when a key is wider
-    };
     struct SortedFrame {
-        SortedPair* pairs;
+        KeyValue* pairs;
         Py_ssize_t count;
         SortedFrame* below;  // the snapshot of the dict that contains this one, or null
         bool pinned;
     };
     bool dict_sorted(PyObject* d) {
         constexpr Py_ssize_t kInline = 16;
-        SortedPair inline_pairs[kInline];
+        KeyValue inline_pairs[kInline];
         Py_ssize_t n = PyDict_GET_SIZE(d);
-        SortedPair* pairs = inline_pairs;
-        if (n > kInline &&
-            !(pairs = static_cast<SortedPair*>(PyMem_Malloc(static_cast<size_t>(n) * sizeof(SortedPair))))) {
+        KeyValue* pairs = inline_pairs;
+        if (n > kInline && !(pairs = static_cast<KeyValue*>(PyMem_Malloc(static_cast<size_t>(n) * sizeof(KeyValue))))) {
             PyErr_NoMemory();
             return false;
         }
+        KeyValue* read = n <= KeyOrder::kMaxKeys ? key_order_.scratch() : pairs;
         Py_ssize_t count = 0, pos = 0;
         PyObject *k, *v;
-        bool all_str = true, all_narrow = true;
+        bool all_str = true;
         while (count < n && dict_next(d, &pos, &k, &v)) {
             if (!PyUnicode_CheckExact(k) || !str_ready(k)) {
                 all_str = false;
                 break;
             }
-            const bool narrow = PyUnicode_KIND(k) == PyUnicode_1BYTE_KIND;
-            all_narrow &= narrow;
-            pairs[count++] = {k, v, narrow ? sort_prefix(k) : 0};
+            read[count++] = {k, v};
         }
         bool ok;
         if (!all_str) {
             ok = dict_from_items(d);
+        } else if (!key_order_.sort(read, pairs, count)) {
+            ok = false;
         } else {
-            if (!all_narrow)
-                for (Py_ssize_t i = 0; i < count; ++i) pairs[i].prefix = 0;
-            std::sort(pairs, pairs + count, [](const SortedPair& a, const SortedPair& b) {
-                return a.prefix != b.prefix ? a.prefix < b.prefix : str_less(a.key, b.key);
-            });
             SortedFrame frame{pairs, count, sorted_top_, false};
             sorted_top_ = &frame;
             ok = open('{');
             if (ok && lane_open()) {
                 struct PairWalk {
-                    const SortedPair* pair;
-                    const SortedPair* end;
+                    const KeyValue* pair;
+                    const KeyValue* end;
                     bool next(PyObject** k, PyObject** v) {
                         if (pair == end) return false;
                         *k = pair->key;
@@ -1111,8 +1101,10 @@ private:
     }
 
     // Before anything that may run Python code: the snapshots being written hold their
-    // pairs from now on (see dict_sorted). A pinned frame's lower ones are pinned too.
+    // pairs from now on (see dict_sorted; a pinned frame's lower ones are pinned too),
+    // and the key order table forgets the addresses it knows (see KeyOrder).
     void pin_sorted() {
+        key_order_.forget();
         for (SortedFrame* f = sorted_top_; f && !f->pinned; f = f->below) {
             for (Py_ssize_t i = 0; i < f->count; ++i) {
                 Py_INCREF(f->pairs[i].key);
@@ -1222,6 +1214,7 @@ private:
     PyObject** path_ = path_inline_;
     size_t path_len_ = 0, path_cap_ = 32;
     SortedFrame* sorted_top_ = nullptr;  // the innermost sort_keys snapshot being written
+    KeyOrder key_order_;
 };
 
 }  // namespace rjson::encode
