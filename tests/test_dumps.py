@@ -753,6 +753,9 @@ def test_sort_keys_repeated_shapes(shapes, wide):
         keys = [pool[i] for i in order[:size]]
         dicts += [{k: n for n, k in enumerate(keys)} for _ in range(reps % 5 + 1)]
         dicts.append(dict(reversed(dicts[-1].items())))
+        holed = {"extra": 0, **dicts[-1]}  # a deleted entry: the same keys, read another way
+        del holed["extra"]
+        dicts.append(holed)
     obj = [dicts[i * 7 % len(dicts)] for i in range(len(dicts))] if dicts else []
     for kw in ({}, {"separators": (",", ":")}, {"indent": 1}):
         assert rjson.dumps(obj, sort_keys=True, **kw) == json.dumps(obj, sort_keys=True, **kw)

@@ -1051,6 +1051,18 @@ private:
             PyErr_NoMemory();
             return false;
         }
+        bool ok;
+#ifdef RJSON_DICT_LAYOUT
+        // A shape seen before, read from the table itself: its keys were checked then.
+        cpython::DictKeys* table = cpython::keys_of(d);
+        if (n >= 3 && n <= KeyOrder::kMaxKeys && reinterpret_cast<PyDictObject*>(d)->ma_values == nullptr &&
+            table->dk_kind == cpython::kUnicodeKind && table->dk_nentries == n &&  // (no deleted entries)
+            key_order_.recall(cpython::unicode_entries(table), pairs, n)) {
+            ok = write_sorted(pairs, n);
+            if (pairs != inline_pairs) PyMem_Free(pairs);
+            return ok;
+        }
+#endif
         KeyValue* read = n <= KeyOrder::kMaxKeys ? key_order_.scratch() : pairs;
         Py_ssize_t count = 0, pos = 0;
         PyObject *k, *v;
@@ -1062,41 +1074,39 @@ private:
             }
             read[count++] = {k, v};
         }
-        bool ok;
-        if (!all_str) {
-            ok = dict_from_items(d);
-        } else if (!key_order_.sort(read, pairs, count)) {
-            ok = false;
-        } else {
-            SortedFrame frame{pairs, count, sorted_top_, false};
-            sorted_top_ = &frame;
-            ok = open('{');
-            if (ok && lane_open()) {
-                struct PairWalk {
-                    const KeyValue* pair;
-                    const KeyValue* end;
-                    bool next(PyObject** k, PyObject** v) {
-                        if (pair == end) return false;
-                        *k = pair->key;
-                        *v = pair++->value;
-                        return true;
-                    }
-                    void reload() {}  // the snapshot is what json writes, whatever the dict becomes
-                } walk{pairs, pairs + count};
-                bool first = true;
-                ok = lane([&](auto* unit) { return lane_members<std::remove_pointer_t<decltype(unit)>>(walk, &first); });
-            } else {
-                for (Py_ssize_t i = 0; ok && i < count; ++i) ok = member(pairs[i].key, pairs[i].value, i == 0) >= 0;
-            }
-            ok = ok && close('}');
-            sorted_top_ = frame.below;
-            if (frame.pinned)
-                for (Py_ssize_t i = 0; i < count; ++i) {
-                    Py_DECREF(pairs[i].key);
-                    Py_DECREF(pairs[i].value);
-                }
-        }
+        if (!all_str) ok = dict_from_items(d);
+        else ok = key_order_.sort(read, pairs, count) && write_sorted(pairs, count);
         if (pairs != inline_pairs) PyMem_Free(pairs);
+        return ok;
+    }
+    bool write_sorted(KeyValue* pairs, Py_ssize_t count) {
+        SortedFrame frame{pairs, count, sorted_top_, false};
+        sorted_top_ = &frame;
+        bool ok = open('{');
+        if (ok && lane_open()) {
+            struct PairWalk {
+                const KeyValue* pair;
+                const KeyValue* end;
+                bool next(PyObject** k, PyObject** v) {
+                    if (pair == end) return false;
+                    *k = pair->key;
+                    *v = pair++->value;
+                    return true;
+                }
+                void reload() {}  // the snapshot is what json writes, whatever the dict becomes
+            } walk{pairs, pairs + count};
+            bool first = true;
+            ok = lane([&](auto* unit) { return lane_members<std::remove_pointer_t<decltype(unit)>>(walk, &first); });
+        } else {
+            for (Py_ssize_t i = 0; ok && i < count; ++i) ok = member(pairs[i].key, pairs[i].value, i == 0) >= 0;
+        }
+        ok = ok && close('}');
+        sorted_top_ = frame.below;
+        if (frame.pinned)
+            for (Py_ssize_t i = 0; i < count; ++i) {
+                Py_DECREF(pairs[i].key);
+                Py_DECREF(pairs[i].value);
+            }
         return ok;
     }
 

@@ -58,6 +58,12 @@ struct KeyValue {
 class KeyOrder {
 public:
     static constexpr Py_ssize_t kMaxKeys = 64;  // larger dicts are always sorted
+    struct Entry {
+        uint64_t epoch;  // the table's epoch when written (0: never; only this is set before)
+        uint64_t n;
+        PyObject* keys[kMaxKeys];  // in the dict's order
+        uint8_t order[kMaxKeys];   // json's order: the index into keys of each member
+    };
 
     KeyOrder() = default;
     KeyOrder(const KeyOrder&) = delete;
@@ -84,24 +90,7 @@ public:
             return true;
         }
         Entry* e = nullptr;
-        if (n <= kMaxKeys && in != out && ready()) {
-            // The set is chosen by a few of the keys; all of them must match.
-            const uint64_t h = static_cast<uint64_t>(n) ^ address(in[0].key) ^ (address(in[n / 2].key) << 21) ^
-                               (address(in[n - 1].key) << 42);
-            const uint64_t mixed = h * 0x9E3779B97F4A7C15ull;
-            // Two ways a set: shapes that share a slot would otherwise evict each other.
-            Entry* set = &table_[(mixed >> (64 - kSlotBits)) & ~size_t{1}];
-            for (Entry* way = set; way != set + 2; ++way) {
-                if (way->epoch != epoch_ || way->n != static_cast<uint64_t>(n)) continue;
-                bool differ = false;
-                for (Py_ssize_t j = 0; j < n; ++j) {
-                    differ |= way->keys[j] != in[j].key;
-                    out[j] = in[way->order[j]];
-                }
-                if (!differ) return true;
-            }
-            e = set[0].epoch != epoch_ ? set : set[1].epoch != epoch_ ? set + 1 : set + ((mixed >> 32) & 1);
-        }
+        if (n <= kMaxKeys && in != out && ready() && recall(in, out, n, &e)) return true;
         // The first 8 bytes decide most comparisons (sort_prefix); a key wider than one
         // byte a char makes every prefix 0, so str_less decides.
         Ranked inline_ranked[kMaxKeys];
@@ -136,15 +125,36 @@ public:
         return true;
     }
 
+    // The remembered order of members in[0..n) (3 <= n <= kMaxKeys, keys known to be
+    // distinct strs) into out: true if the keys match a shape seen. Otherwise false, and
+    // *slot (if given) is where to remember it. `in` may be a dict's own entries
+    // (anything with key and value), which skips reading them first.
+    template <class Member>
+    bool recall(const Member* in, KeyValue* out, Py_ssize_t n, Entry** slot = nullptr) {
+        if (!table_) return false;
+        // The set is chosen by a few of the keys; all of them must match.
+        const uint64_t h = static_cast<uint64_t>(n) ^ address(in[0].key) ^ (address(in[n / 2].key) << 21) ^
+                           (address(in[n - 1].key) << 42);
+        const uint64_t mixed = h * 0x9E3779B97F4A7C15ull;
+        // Two ways a set: shapes that share a slot would otherwise evict each other.
+        Entry* set = &table_[(mixed >> (64 - kSlotBits)) & ~size_t{1}];
+        for (Entry* way = set; way != set + 2; ++way) {
+            if (way->epoch != epoch_ || way->n != static_cast<uint64_t>(n)) continue;
+            bool differ = false;
+            for (Py_ssize_t j = 0; j < n; ++j) {
+                differ |= way->keys[j] != in[j].key;
+                const Member& m = in[way->order[j]];
+                out[j] = {m.key, m.value};
+            }
+            if (!differ) return true;
+        }
+        if (slot) *slot = set[0].epoch != epoch_ ? set : set[1].epoch != epoch_ ? set + 1 : set + ((mixed >> 32) & 1);
+        return false;
+    }
+
 private:
     static constexpr int kSlotBits = 6;
     static constexpr uint32_t kWarmup = 8;  // dicts sorted before the table is made: small documents never pay for it
-    struct Entry {
-        uint64_t epoch;  // the table's epoch when written (0: never; only this is set before)
-        uint64_t n;
-        PyObject* keys[kMaxKeys];  // in the dict's order
-        uint8_t order[kMaxKeys];   // json's order: the index into keys of each member
-    };
     struct Ranked {
         uint64_t prefix;
         size_t index;
