@@ -12,6 +12,7 @@
 #include "common/py.hpp"
 #include "common/stack.hpp"
 #include "encode/errors.hpp"
+#include "encode/key_text.hpp"
 #include "encode/numbers.hpp"
 #include "encode/pyread.hpp"
 #include "encode/sort_keys.hpp"
@@ -843,21 +844,41 @@ private:
 
     // Members from walk.next(&key, &value) until it returns false: an exact dict walked
     // in place (DictWalk), or sort_keys' sorted pairs. walk.reload() follows anything
-    // that may have run Python code.
+    // that may have run Python code. The walk is copied into a local for the loop:
+    // every store through p may alias memory whose address is known outside, and the
+    // caller's walk was reloaded from memory after each one; it gets the copy back
+    // when the loop stops to widen.
     template <class C, class Walk>
-    RJSON_INLINE Lane lane_members(Walk& walk, bool* first_member) {
+    RJSON_INLINE Lane lane_members(Walk& state, bool* first_member) {
+        Walk walk = state;
         const int kind = w_.kind();
         PyObject *k, *v;
         C* p = w_.template cur<C>();
         C* end = w_.template lim<C>();
         bool first = *first_member;
         const LaneSeps seps = lane_seps();
+        const bool cached = kKeyText && key_text_.on();
         while (walk.next(&k, &v)) {
             if (!lane_room(p, end, seps.need)) return Lane::error;
+            C* key_at = first ? p : lane_item_sep(p, seps);
+            // q: past the key's separator, if the lane wrote them.
             C* q = nullptr;
-            if (RJSON_LIKELY(PyUnicode_CheckExact(k))) q = lane_str(first ? p : lane_item_sep(p, seps), end, k);
-            if (q && static_cast<size_t>(end - q) >= seps.need) {
-                p = lane_key_sep(q, seps);
+            if constexpr (kKeyText) {
+                // (The room a step has covers the slot's whole store after a separator.)
+                static_assert(kLaneRoom >= 8 + KeyText::kSlotBytes);
+                if (cached && (q = key_text_.put(key_at, k)) && static_cast<size_t>(end - q) < seps.need) q = nullptr;
+            }
+            if (!q && RJSON_LIKELY(PyUnicode_CheckExact(k)) && (q = lane_str(key_at, end, k))) {
+                if (static_cast<size_t>(end - q) >= seps.need) {
+                    q = lane_key_sep(q, seps);
+                    if constexpr (kKeyText)
+                        if (cached) key_text_.store(k, key_at, q);
+                } else {
+                    q = nullptr;
+                }
+            }
+            if (q) {
+                p = q;
                 first = false;
                 if ((q = lane_value(p, end, v, seps))) {
                     p = q;
@@ -874,6 +895,7 @@ private:
             walk.reload();
             if (w_.kind() != kind) {
                 *first_member = first;
+                state = walk;
                 return Lane::widened;
             }
             p = w_.template cur<C>();
@@ -1225,6 +1247,9 @@ private:
     size_t path_len_ = 0, path_cap_ = 32;
     SortedFrame* sorted_top_ = nullptr;  // the innermost sort_keys snapshot being written
     KeyOrder key_order_;
+    // Byte output stores a key's text as written (str output's width may change).
+    static constexpr bool kKeyText = !W::kUnicode;
+    KeyText key_text_;
 };
 
 }  // namespace rjson::encode
