@@ -128,6 +128,19 @@ def test_layout_boundaries():
         check(-x)
 
 
+def test_every_binade():
+    # The fast search takes its 10^-k multiplier for each binary exponent from a row of
+    # its own (pre-shifted to that exponent): every row, at random significands and the
+    # binade's ends.
+    rng = random.Random(7)
+    for biased in range(1, 2047):
+        fractions = [0, 1, (1 << 52) - 1] + [rng.getrandbits(52) for _ in range(40)]
+        for f in fractions:
+            x = from_bits((biased << 52) | f)
+            assert fmt(x, FAST_REPR) == repr(x)
+            assert fmt(x, FAST_ORJSON) == fmt(x, STD_ORJSON)
+
+
 def test_million_bit_patterns():
     rng = random.Random(20240611)
     xs = array.array("d", rng.randbytes(8 * 1_000_000))
