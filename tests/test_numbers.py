@@ -189,6 +189,22 @@ def int_edges():
     return [v for v in vals if -(2 ** 63) <= v < 2 ** 64]
 
 
+def test_lists_of_lists_mixed():
+    # A nested list that starts with a list takes a loop that looks at the items 8..23
+    # ahead (their types, sizes and first and last items): items of every kind there,
+    # empty and long lists among them, and such lists near their ends.
+    rng = random.Random(13)
+    kinds = [lambda: [rng.random(), rng.random()], lambda: [], lambda: [1] * 20, lambda: (1.5, 2.5),
+             lambda: "s", lambda: 7, lambda: None, lambda: {"a": [1.0]}, lambda: [[0.5]], lambda: 2.0]
+    for n in (24, 25, 26, 31, 32, 40, 100, 1000):
+        ring = [[0.1, 0.2]] + [rng.choice(kinds)() for _ in range(n - 1)]
+        doc = {"coordinates": [ring, [[x] for x in range(n)]]}
+        assert rjson.dumps(doc) == json.dumps(doc)
+        assert rjson.dumps(doc, ensure_ascii=False, separators=(",", ":")) == json.dumps(
+            doc, ensure_ascii=False, separators=(",", ":"))
+        assert json.loads(rjson.dumpb(doc)) == json.loads(json.dumps(doc))
+
+
 def test_int_edges():
     vals = int_edges()
     assert rjson.dumps(vals) == json.dumps(vals)
