@@ -128,6 +128,19 @@ def test_layout_boundaries():
         check(-x)
 
 
+def test_every_binade():
+    # The fast search takes its 10^-k multiplier for each binary exponent from a row of
+    # its own (pre-shifted to that exponent): every row, at random significands and the
+    # binade's ends.
+    rng = random.Random(7)
+    for biased in range(1, 2047):
+        fractions = [0, 1, (1 << 52) - 1] + [rng.getrandbits(52) for _ in range(40)]
+        for f in fractions:
+            x = from_bits((biased << 52) | f)
+            assert fmt(x, FAST_REPR) == repr(x)
+            assert fmt(x, FAST_ORJSON) == fmt(x, STD_ORJSON)
+
+
 def test_million_bit_patterns():
     rng = random.Random(20240611)
     xs = array.array("d", rng.randbytes(8 * 1_000_000))
@@ -174,6 +187,22 @@ def int_edges():
     vals += [2 ** 63 - 1, 2 ** 63, 2 ** 64 - 1]
     vals = [v for x in vals for v in (x, -x)]
     return [v for v in vals if -(2 ** 63) <= v < 2 ** 64]
+
+
+def test_lists_of_lists_mixed():
+    # A nested list that starts with a list takes a loop that looks at the items 8..23
+    # ahead (their types, sizes and first and last items): items of every kind there,
+    # empty and long lists among them, and such lists near their ends.
+    rng = random.Random(13)
+    kinds = [lambda: [rng.random(), rng.random()], lambda: [], lambda: [1] * 20, lambda: (1.5, 2.5),
+             lambda: "s", lambda: 7, lambda: None, lambda: {"a": [1.0]}, lambda: [[0.5]], lambda: 2.0]
+    for n in (24, 25, 26, 31, 32, 40, 100, 1000):
+        ring = [[0.1, 0.2]] + [rng.choice(kinds)() for _ in range(n - 1)]
+        doc = {"coordinates": [ring, [[x] for x in range(n)]]}
+        assert rjson.dumps(doc) == json.dumps(doc)
+        assert rjson.dumps(doc, ensure_ascii=False, separators=(",", ":")) == json.dumps(
+            doc, ensure_ascii=False, separators=(",", ":"))
+        assert json.loads(rjson.dumpb(doc)) == json.loads(json.dumps(doc))
 
 
 def test_int_edges():

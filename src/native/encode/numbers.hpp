@@ -190,9 +190,9 @@ namespace number_detail {
 // The 17 digits D0 (head) and D1..D16 (tail) with the decimal point after D(point-1),
 // 1 <= point <= 16, n of them significant: DIG.ITS, or DIGITS000.0 when n <= point.
 __attribute__((always_inline)) inline char* put_point_inside(char* out, char head_char, __m128i tail, int point, int n) {
-    out[0] = head_char;
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 1), tail);
-    if (point >= n) {  // DIGITS000.0: the 17 digits already end in the zeros
+    if (point >= n) {  // DIGITS000.0: the 17 digits already end in the zeros (stored only here)
+        out[0] = head_char;
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 1), tail);
         std::memcpy(out + point, ".0", 2);
         return out + point + 2;
     }
@@ -223,17 +223,18 @@ __attribute__((always_inline)) inline char* write_double(char* out, double v, Fl
     const bool short16 = dec.significand < kPow10[kSigDigits - 1];
     const uint64_t sig = dec.significand * (1 + 9 * short16);  // not a ternary: GCC would branch on it
     const int point = dec.exponent + kSigDigits - short16;
-    // D0 and D1..D16: the top nine digits split off with one multiply-high, the head
-    // from those with a 32-bit one.
+    // D0 and D1..D16: the top nine digits and the head split off with a multiply-high
+    // each, side by side (the head from the nine digits waited for them).
     const uint64_t top9 = sig / kPow10[8];
     const uint64_t low8 = sig - top9 * kPow10[8];
-    const uint64_t head = (top9 * 1441151881u) >> 57;  // top9 / 10^8, exact below 2^30
+    const uint64_t head = sig / kPow10[16];
     const __m128i tail = ascii8x2(top9 - head * kPow10[8], low8);
     const char head_char = static_cast<char>('0' + head);
     // Significant digits: 17 minus the zeros ending the tail.
     const unsigned zeros = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(tail, _mm_set1_epi8('0'))));
     // Bit 0 always, bit i + 1 for a nonzero D(i+1): the highest is the last nonzero digit.
-    const int n = 32 - __builtin_clz(((zeros ^ 0xffffu) << 1) | 1u);
+    // (31 ^ clz is the index of the highest bit: one bsr, where 32 - clz took three more)
+    const int n = (31 ^ __builtin_clz(((zeros ^ 0xffffu) << 1) | 1u)) + 1;
 
     // The layout turns on point, which is exponent + 16 or + 17 and so known only once
     // the digits are: a mispredicted branch on it (floats: ~40% exponent form, at
