@@ -5,6 +5,7 @@
 #include <emmintrin.h>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include "simd/generic.hpp"
 
 namespace rjson::simd {
@@ -36,6 +37,24 @@ inline unsigned stop_bits(__m128i v) {
     return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(low, _mm_or_si128(quote, bslash))));
 }
 }  // namespace detail
+
+// The 8 bytes of `bytes` (the first in the lowest) as 8 units of type Out
+// (zero-extended), stored at dst: from a register, with no reload of stored bytes.
+template <class Out>
+RJSON_WIDEN_INLINE void store_widened8(Out* dst, uint64_t bytes) {
+    if constexpr (sizeof(Out) == 1) {
+        std::memcpy(dst, &bytes, 8);
+    } else {
+        const __m128i zero = _mm_setzero_si128();
+        const __m128i u16 = _mm_unpacklo_epi8(_mm_cvtsi64_si128(static_cast<long long>(bytes)), zero);
+        if constexpr (sizeof(Out) == 2) {
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), u16);
+        } else {
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), _mm_unpacklo_epi16(u16, zero));
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + 4), _mm_unpackhi_epi16(u16, zero));
+        }
+    }
+}
 
 // The 16 bytes of v as 16 units of type Out (zero-extended), stored at d.
 template <class Out>
