@@ -85,14 +85,21 @@ RJSON_WIDEN_INLINE void store_widened(Out* dst, __m128i lo, __m128i hi) {
 }
 
 // If src[0, n) (n <= kShortString) is all printable ASCII other than '"' and '\\',
-// copies it to dst as units of type Out (writing 32 units) and returns true; otherwise
+// copies it to dst as units of type Out (writing up to 32 units) and returns true; otherwise
 // returns false (dst may have been written). Reads 32 bytes from src, so src's page
 // must hold them.
 template <class Out = uint8_t>
 RJSON_OVERREAD_INLINE bool copy_short_plain_ascii(Out* dst, const uint8_t* src, size_t n) {
     __m128i lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src));
     __m128i hi = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 16));
-    store_widened(dst, lo, hi);
+    if constexpr (sizeof(Out) == 1) {
+        store_widened(dst, lo, hi);
+    } else {
+        // Wide units: the second half only when the string reaches it (most keys do
+        // not), as it takes two or four stores more.
+        store_widened16<Out>(reinterpret_cast<__m128i*>(dst), lo);
+        if (n > 16) store_widened16<Out>(reinterpret_cast<__m128i*>(dst + 16), hi);
+    }
     uint64_t stops = detail::stop_bits(lo) | (uint64_t{detail::stop_bits(hi)} << 16);
     return (stops & ((uint64_t{1} << n) - 1)) == 0;
 }
