@@ -827,6 +827,26 @@ def test_widening_late_in_large_outputs(wide):
                 assert_same(obj, ensure_ascii=False)
 
 
+@pytest.mark.parametrize("wide", ["\u4e2d", "\U0001f600"], ids=repr)
+def test_wide_output_ints_escapes_and_short_strs(wide):
+    """In UCS-2/UCS-4 output ints are stored widened from registers, escapes in strs
+    from their table entry, and short ASCII strs store their second half only past 16
+    chars: every int length and sign, every escape after wide chars, and every short
+    length with a char to escape at each place."""
+    ints = [0, 7, -7]
+    for d in range(1, 21):
+        ints += [10 ** d - 1, 10 ** (d - 1), -(10 ** d - 1), -(10 ** (d - 1))]
+    ints += [2**63 - 1, -(2**63), 2**64 - 1, 2**64, -(2**64)]
+    escapes = ["\n", '"', "\\", "\x01", "\x1f", "\x7f", "\xe9", "\r\t"]
+    texts = [wide * k + e + "ab" * j for k in (1, 3, 20) for e in escapes for j in (0, 1, 9)]
+    shorts = ["x" * n for n in range(34)]
+    shorts += ["x" * n + e + "y" * m for n in range(0, 33, 3) for m in (0, 1, 15, 17) for e in ('"', "\n", "\x00")]
+    obj = [wide, ints, {str(i): i for i in ints}, texts, shorts, {s: s for s in shorts}, [[i, wide] for i in ints]]
+    for kw in ({"ensure_ascii": False, "separators": (",", ":")}, {"ensure_ascii": False}):
+        assert_same(obj, **kw)
+        assert_same({"k": obj, "wide_first": [wide] + ints + shorts}, **kw)
+
+
 def test_latin1_guess_right_and_wrong():
     """After outputs past the scratch space that held Latin-1, the next one starts as a
     Latin-1 str: it must still come out ASCII when it holds none, and Latin-1 (not

@@ -730,7 +730,7 @@ private:
         if (t == &PyLong_Type) {
             int64_t v;
             if (!small_int_value(o, &v)) return nullptr;
-            return lane_number(p, [v](char* out) { return write_int64(out, v); });
+            return write_int64(p, v);  // at any unit width (see numbers.hpp)
         }
         if (t == &PyFloat_Type) {
             double d = PyFloat_AS_DOUBLE(o);

@@ -6,6 +6,7 @@
 #include "encode/writer.hpp"
 #include "simd/hex_escape.hpp"
 #include "simd/kernels.hpp"
+#include "simd/short_strings.hpp"
 
 namespace rjson::encode {
 
@@ -270,17 +271,20 @@ bool put_unicode_body(UnicodeWriter& w, const In* src, size_t n) {
                 size_t dense_end = stretch_end(i, done, m);
                 for (; i < dense_end; ++i) {
                     uint32_t c = src[i];
-                    if (sizeof(In) > 1 && c >= 0x100) {
-                        *out++ = static_cast<Out>(c);
-                        continue;
-                    }
-                    const Expansion& e = kExpansions<StrOut::chars>.table[c];
+                    const Expansion& e = kExpansions<StrOut::chars>.table[c < 0x100 ? c : 0x20];
                     if constexpr (sizeof(Out) == 1) {
                         std::memcpy(out, &e, sizeof e);
+                        out += e.len;
+                    } else if (e.len == 1) {  // c itself (any char past U+00FF too)
+                        *out++ = static_cast<Out>(c);
                     } else {
-                        for (size_t k = 0; k < sizeof e.bytes; ++k) out[k] = static_cast<uint8_t>(e.bytes[k]);
+                        // An escape, widened from a register: a store per byte cost
+                        // twitter's escaped UCS-2 strings ~8 loads and stores a char.
+                        uint64_t bytes;
+                        std::memcpy(&bytes, &e, sizeof bytes);
+                        simd::store_widened8(out, bytes);
+                        out += e.len;
                     }
-                    out += e.len;
                 }
             }
         } else {

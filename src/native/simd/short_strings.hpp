@@ -5,6 +5,7 @@
 #include <emmintrin.h>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include "simd/generic.hpp"
 
 namespace rjson::simd {
@@ -37,6 +38,24 @@ inline unsigned stop_bits(__m128i v) {
 }
 }  // namespace detail
 
+// The 8 bytes of `bytes` (the first in the lowest) as 8 units of type Out
+// (zero-extended), stored at dst: from a register, with no reload of stored bytes.
+template <class Out>
+RJSON_WIDEN_INLINE void store_widened8(Out* dst, uint64_t bytes) {
+    if constexpr (sizeof(Out) == 1) {
+        std::memcpy(dst, &bytes, 8);
+    } else {
+        const __m128i zero = _mm_setzero_si128();
+        const __m128i u16 = _mm_unpacklo_epi8(_mm_cvtsi64_si128(static_cast<long long>(bytes)), zero);
+        if constexpr (sizeof(Out) == 2) {
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), u16);
+        } else {
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), _mm_unpacklo_epi16(u16, zero));
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + 4), _mm_unpackhi_epi16(u16, zero));
+        }
+    }
+}
+
 // The 16 bytes of v as 16 units of type Out (zero-extended), stored at d.
 template <class Out>
 RJSON_WIDEN_INLINE void store_widened16(__m128i* d, __m128i v) {
@@ -66,14 +85,21 @@ RJSON_WIDEN_INLINE void store_widened(Out* dst, __m128i lo, __m128i hi) {
 }
 
 // If src[0, n) (n <= kShortString) is all printable ASCII other than '"' and '\\',
-// copies it to dst as units of type Out (writing 32 units) and returns true; otherwise
+// copies it to dst as units of type Out (writing up to 32 units) and returns true; otherwise
 // returns false (dst may have been written). Reads 32 bytes from src, so src's page
 // must hold them.
 template <class Out = uint8_t>
 RJSON_OVERREAD_INLINE bool copy_short_plain_ascii(Out* dst, const uint8_t* src, size_t n) {
     __m128i lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src));
     __m128i hi = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 16));
-    store_widened(dst, lo, hi);
+    if constexpr (sizeof(Out) == 1) {
+        store_widened(dst, lo, hi);
+    } else {
+        // Wide units: the second half only when the string reaches it (most keys do
+        // not), as it takes two or four stores more.
+        store_widened16<Out>(reinterpret_cast<__m128i*>(dst), lo);
+        if (n > 16) store_widened16<Out>(reinterpret_cast<__m128i*>(dst + 16), hi);
+    }
     uint64_t stops = detail::stop_bits(lo) | (uint64_t{detail::stop_bits(hi)} << 16);
     return (stops & ((uint64_t{1} << n) - 1)) == 0;
 }
