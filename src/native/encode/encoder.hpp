@@ -866,13 +866,9 @@ private:
 
     // Members from walk.next(&key, &value) until it returns false: an exact dict walked
     // in place (DictWalk), or sort_keys' sorted pairs. walk.reload() follows anything
-    // that may have run Python code. The walk is copied into a local for the loop:
-    // every store through p may alias memory whose address is known outside, and the
-    // caller's walk was reloaded from memory after each one; it gets the copy back
-    // when the loop stops to widen.
+    // that may have run Python code.
     template <class C, class Walk>
-    RJSON_INLINE Lane lane_members(Walk& state, bool* first_member) {
-        Walk walk = state;
+    RJSON_INLINE Lane lane_members(Walk& walk, bool* first_member) {
         const int kind = w_.kind();
         PyObject *k, *v;
         C* p = w_.template cur<C>();
@@ -917,7 +913,6 @@ private:
             walk.reload();
             if (w_.kind() != kind) {
                 *first_member = first;
-                state = walk;
                 return Lane::widened;
             }
             p = w_.template cur<C>();
