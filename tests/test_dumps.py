@@ -681,7 +681,9 @@ SHORT_LIST_ITEMS = [1.5, -0.0, 1e300, 1e-7, 7, 2**64, True, False, None, "ab", "
 
 
 @pytest.mark.parametrize("kw", [{}, {"separators": (",", ":")}, {"ensure_ascii": False},
-                                {"indent": 2}, {"allow_nan": False}, {"sort_keys": True}], ids=repr)
+                                {"indent": 2}, {"indent": 0}, {"indent": "\t", "separators": (" ,", " : ")},
+                                {"indent": 3, "ensure_ascii": False},
+                                {"allow_nan": False}, {"sort_keys": True}], ids=repr)
 def test_short_lists_of_scalars(kw):
     for n in (0, 1, 2, 3, 16, 17):
         for k in range(len(SHORT_LIST_ITEMS)):
@@ -697,6 +699,11 @@ def test_short_lists_near_buffer_ends():
         assert_same([["x" * k, 1.5, "\u00e9" * (k % 13)], [2.5, 3.5]] * 3, ensure_ascii=False)
         assert_same([["x" * k, 1.5], [2.5, 3.5]] * 3)
     assert_same([[i * 0.1, -i * 0.2] for i in range(20_000)])
+    # Indented: a leaf's lines come from the indent kept written out, one level deeper.
+    for k in range(0, 600, 11):
+        assert_same([["x" * k, 1.5], [2.5, 3.5]] * 3, indent=k % 9)
+        assert_same({"a": [[1.5, "\u00e9" * k]] * 4}, indent=" " * (k % 5), ensure_ascii=False)
+    assert_same([[[i * 0.1, -i * 0.2] for i in range(2_000)]], indent=2)
 
 
 def json_nesting_limit():
@@ -724,6 +731,10 @@ def test_short_list_at_recursion_limit():
         inline = outcome(dumps, S.nested_list(depth, leaf=[1.5, 2.5]))
         general = outcome(dumps, S.nested_list(depth, leaf=[2**64]))
         assert inline[0] == general[0], depth
+        # Indented, the same against rjson's own general path (json's indent encoder is
+        # Python code, whose limit depends on the caller's frames).
+        indented = outcome(lambda o: dumps(o, indent=1), S.nested_list(depth, leaf=[1.5, 2.5]))
+        assert indented[0] == outcome(lambda o: dumps(o, indent=1), S.nested_list(depth, leaf=[2**64]))[0], depth
         assert inline[1] is RecursionError or inline[0] == "ok"
         seen.add(inline[0])
     assert seen == {"ok", "raise"}

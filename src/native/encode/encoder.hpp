@@ -546,17 +546,19 @@ private:
     RJSON_INLINE C* lane_item_sep(C* p, const LaneSeps& s) const {
         if constexpr (kJson) {
             p = put_ascii8(p, s.item, s.item_len);
-            if (s.newline_len) {  // newline() has made newlines_ long enough for this level
-                const size_t n = s.newline_len;
-                if (n == 1) *p = '\n';  // an empty indent (indent=0): newlines_ may not exist
-                else if constexpr (sizeof(C) == 1) std::memcpy(p, newlines_, n);
-                else for (size_t i = 0; i < n; ++i) p[i] = static_cast<uint8_t>(newlines_[i]);
-                p += n;
-            }
-            return p;
+            // newline() has made newlines_ long enough for this level
+            return s.newline_len ? put_newline(p, s.newline_len) : p;
         }
         *p = ',';
         return p + 1;
+    }
+    // '\n' and the indent, n units in all, from newlines_ (which must hold n).
+    template <class C>
+    RJSON_INLINE C* put_newline(C* p, size_t n) const {
+        if (n == 1) *p = '\n';  // an empty indent (indent=0): newlines_ may not exist
+        else if constexpr (sizeof(C) == 1) std::memcpy(p, newlines_, n);
+        else for (size_t i = 0; i < n; ++i) p[i] = static_cast<uint8_t>(newlines_[i]);
+        return p + n;
     }
     template <class C>
     RJSON_INLINE C* lane_key_sep(C* p, const LaneSeps& s) const {
@@ -672,7 +674,7 @@ private:
     template <class C>
     RJSON_INLINE C* lane_leaf(C* p, C* end, Py_ssize_t n, PyObject* const* items, const LaneSeps& s) {
         if constexpr (kJson)
-            if (s.newline_len) return nullptr;  // indent
+            if (s.newline_len) return lane_leaf_indented(p, end, n, items, s);
         if (n > kLeafMax || !leaf_depth_ok()) return nullptr;
         *p = '[';
         C* q = p + 1;
@@ -683,6 +685,28 @@ private:
             if (!q) return nullptr;
         }
         if (q == end) return nullptr;
+        *q = ']';
+        return q + 1;
+    }
+    // The same leaf under indent: its items one level in, each on a line of its own
+    // ("[" newline+1 item "," newline+1 item newline "]"), json's empty "[]" kept. Both
+    // newlines must already be in newlines_ (the general path's first list at this
+    // depth puts them there); until then the leaf goes that way.
+    template <class C>
+    RJSON_NOINLINE C* lane_leaf_indented(C* p, C* end, Py_ssize_t n, PyObject* const* items, const LaneSeps& s) {
+        const size_t inner = s.newline_len + opt_.indent.len;
+        if (n == 0 || n > kLeafMax || (inner > 1 && inner > newlines_len_) || !leaf_depth_ok()) return nullptr;
+        *p = '[';
+        C* q = p + 1;
+        for (Py_ssize_t i = 0; i < n; ++i) {
+            if (static_cast<size_t>(end - q) < s.need + opt_.indent.len) return nullptr;
+            if (i) q = put_ascii8(q, s.item, s.item_len);
+            q = put_newline(q, inner);
+            q = lane_scalar(q, end, items[i], Py_TYPE(items[i]));
+            if (!q) return nullptr;
+        }
+        if (static_cast<size_t>(end - q) < s.newline_len + 1) return nullptr;
+        q = put_newline(q, s.newline_len);
         *q = ']';
         return q + 1;
     }
