@@ -795,6 +795,37 @@ def test_sort_keys_order_forgotten_when_python_runs():
         assert rjson.dumps(doc, sort_keys=True, default=default) == expected
 
 
+def test_sort_keys_order_forgotten_after_default_result_released():
+    """The same when releasing default's result frees the keys: default returns
+    {"z": <dict of fresh keys>, "a": Remaker()}; "a" is written first (sorted), so the
+    inner dict's order is remembered after the last Python code ran, and releasing the
+    result frees that dict's keys before Remaker.__del__ makes new ones at their
+    addresses."""
+    def fresh(c):
+        return "".join([c] * 3)
+
+    class Odd:
+        pass
+
+    class Remaker:
+        def __del__(self):
+            c, b, a = fresh("x"), fresh("y"), fresh("z")  # the freed keys' blocks, in reverse
+            doc[9] = {a: 1, b: 2, c: 3}
+
+    def default(o):
+        if isinstance(o, Odd):
+            return {"z": {fresh("a"): 1, fresh("b"): 2, fresh("c"): 3}, "a": Remaker()}
+        return 0
+
+    for _ in range(10):
+        for ensure_ascii in (True, False):
+            outs = []
+            for dumps_ in (json.dumps, rjson.dumps):
+                doc = [{fresh(c): 0 for c in "pqrs"} for _ in range(8)] + [Odd(), None]
+                outs.append(dumps_(doc, sort_keys=True, default=default, ensure_ascii=ensure_ascii))
+            assert outs[1] == outs[0]
+
+
 @pytest.mark.parametrize("text", ["ascii", "caf\u00e9", "\u4e2d\u6587", "\U0001f600"], ids=repr)
 def test_large_outputs_finished_both_ways(text):
     """Past 128 KiB a result is copied out of a buffer the allocator mapped, and shrunk

@@ -211,6 +211,7 @@ private:
 
     RJSON_NOINLINE bool via_default(PyObject* o) {
         if constexpr (kJson) {
+            const ForgetShapesOnExit forget{key_order_};  // (declared first: runs after r's release)
             // json marks the object before calling default, so a default that returns
             // its argument is a circular reference, not endless recursion.
             if (!push_marker(o)) return false;
@@ -1184,6 +1185,14 @@ private:
         return ok;
     }
 
+    // Objects Python code made (default's result, an items() list) are released on the
+    // way out, and a release may free keys KeyOrder remembers and run __del__, which
+    // could make new strs at their addresses: the table forgets again after that.
+    struct ForgetShapesOnExit {
+        KeyOrder& order;
+        ~ForgetShapesOnExit() { order.forget(); }
+    };
+
     // Before anything that may run Python code: the snapshots being written hold their
     // pairs from now on (see dict_sorted; a pinned frame's lower ones are pinned too),
     // and the key order table forgets the addresses it knows (see KeyOrder).
@@ -1202,6 +1211,7 @@ private:
     // for sort_keys, for dict subclasses (their items() decides), and when default=
     // could run code that mutates the dict (json iterates over a snapshot).
     bool dict_from_items(PyObject* d) {
+        const ForgetShapesOnExit forget{key_order_};  // (declared first: runs after items' release)
         leaf_ok_depth_ = 0;  // items() and the keys' comparisons may be Python code
         pin_sorted();
         // (sort_keys' lane_nested reaches here for keys other than str without
