@@ -497,18 +497,7 @@ private:
     // UCS-4); the text is the first n of them.
     template <class C>
     RJSON_INLINE static C* put_ascii8(C* p, uint64_t word, size_t n) {
-        if constexpr (sizeof(C) == 1) {
-            std::memcpy(p, &word, 8);
-        } else {
-            const __m128i zero = _mm_setzero_si128();
-            const __m128i units = _mm_unpacklo_epi8(_mm_cvtsi64_si128(static_cast<long long>(word)), zero);
-            if constexpr (sizeof(C) == 2) {
-                _mm_storeu_si128(reinterpret_cast<__m128i*>(p), units);
-            } else {
-                _mm_storeu_si128(reinterpret_cast<__m128i*>(p), _mm_unpacklo_epi16(units, zero));
-                _mm_storeu_si128(reinterpret_cast<__m128i*>(p) + 1, _mm_unpackhi_epi16(units, zero));
-            }
-        }
+        simd::store_widened8(p, word);
         return p + n;
     }
     // A literal of up to eight chars as put_ascii8's word.
