@@ -740,6 +740,67 @@ def test_short_list_at_recursion_limit():
     assert seen == {"ok", "raise"}
 
 
+def first_too_deep(fn, make):
+    """The smallest depth of make(depth) for which fn raises, and its message."""
+    def failure(depth):
+        kind, _, exc = outcome(fn, make(depth))
+        return None if kind == "ok" else f"{type(exc).__name__}: {exc}"
+    lo, hi = 1, 1
+    while failure(hi) is None:
+        lo, hi = hi + 1, hi * 2
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if failure(mid) is None:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo, failure(lo)
+
+
+def at_frame_depth(frames, fn):
+    """fn(), called from ``frames`` more Python frames than the caller's."""
+    return at_frame_depth(frames - 1, fn) if frames else fn()
+
+
+class Opaque:
+    pass
+
+
+_DEEP_SHAPES = {
+    "lists": lambda d: S.nested_list(d, leaf=1),
+    "empty_lists": lambda d: S.nested_list(d),
+    "dicts": lambda d: S.nested_dict(d, leaf="x"),
+    "tuples_in_dicts": lambda d: S.nested_dict(d // 2, leaf=S.nested_list(d - d // 2, leaf=None)),
+    "short_leaf": lambda d: S.nested_list(d, leaf=[1.5, 2.5]),
+    "via_default": lambda d: S.nested_list(d, leaf=Opaque()),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(_DEEP_SHAPES))
+def test_too_deep_at_json_depth(shape):
+    # json's C encoder runs under its own Python frames (json.dumps, encode, iterencode),
+    # which up to 3.11 count against the limit its levels meet: rjson, called with no
+    # frames between, must still fail at json's depth, from any caller depth.
+    make = _DEEP_SHAPES[shape]
+    kw = {"default": lambda o: [None]} if shape == "via_default" else {}
+    for frames in (0, 25):
+        expected = at_frame_depth(frames, lambda: first_too_deep(lambda o: json.dumps(o, **kw), make))
+        got = at_frame_depth(frames, lambda: first_too_deep(lambda o: dumps(o, **kw), make))
+        assert got == expected, frames
+
+
+@pytest.mark.parametrize("shape", ["lists", "dicts", "tuples_in_dicts"])
+def test_too_deep_indented_near_json_depth(shape):
+    # Under indent, json up to 3.12 is pure Python: its last level's check lands in an
+    # isinstance() or repr() call that depends on the leaf, so rjson matches the depth
+    # to within one level (and the class, not the message).
+    make = _DEEP_SHAPES[shape]
+    for frames in (0, 25):
+        exp_depth, exp_msg = at_frame_depth(frames, lambda: first_too_deep(lambda o: json.dumps(o, indent=1), make))
+        got_depth, got_msg = at_frame_depth(frames, lambda: first_too_deep(lambda o: dumps(o, indent=1), make))
+        assert abs(got_depth - exp_depth) <= 1 and got_msg.split(":")[0] == exp_msg.split(":")[0], (frames, got_depth, exp_depth)
+
+
 _KEY_PIECES = st.sampled_from(["a", "b", "\x00", "\xe9", "\xff", "\u0100", "\U0001f600", "abcdefgh"])
 
 

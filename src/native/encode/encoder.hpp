@@ -263,7 +263,7 @@ private:
             // recurses in Python: its limit is sys.getrecursionlimit(), not the C one.
             if (opt_.pretty) {
                 PyThreadState* ts = PyThreadState_Get();
-                if (ts->py_recursion_remaining <= 0) {
+                if (ts->py_recursion_remaining <= kJsonOwnFrames) {
                     --depth_;
                     PyErr_SetString(PyExc_RecursionError, "maximum recursion depth exceeded");
                     return false;
@@ -273,7 +273,7 @@ private:
                 return true;
             }
 #endif
-            if (Py_EnterRecursiveCall(" while encoding a JSON object")) {
+            if (!interpreter_enter()) {
                 --depth_;
                 return false;
             }
@@ -284,6 +284,32 @@ private:
             return false;
         }
         return true;
+    }
+    // json's encoders run under three Python frames of its own (json.dumps,
+    // JSONEncoder.encode and .iterencode, or the pure-Python encoder's first generators)
+    // that a call of rjson.dumps does not have. Where the interpreter counts Python frames
+    // against the limit json's levels meet (all levels up to 3.11; the indent= encoder's
+    // on 3.12), each check here is made as if those frames were there, so deep input
+    // fails at json's depth whatever the caller's depth. The C encoder meets it exactly;
+    // the pure-Python one's last level also depends on the leaf (isinstance, float repr),
+    // so under indent the depth can be off by one and the message differs.
+    static constexpr int kJsonOwnFrames = PY_VERSION_HEX < 0x030D0000 ? 3 : 0;
+    static bool interpreter_enter() {
+#if PY_VERSION_HEX < 0x030C0000
+        PyThreadState* ts = PyThreadState_Get();
+#if PY_VERSION_HEX >= 0x030B0000
+        ts->recursion_remaining -= kJsonOwnFrames;
+        const int failed = Py_EnterRecursiveCall(" while encoding a JSON object");
+        ts->recursion_remaining += kJsonOwnFrames;
+#else
+        ts->recursion_depth += kJsonOwnFrames;
+        const int failed = Py_EnterRecursiveCall(" while encoding a JSON object");
+        ts->recursion_depth -= kJsonOwnFrames;
+#endif
+        return !failed;
+#else
+        return Py_EnterRecursiveCall(" while encoding a JSON object") == 0;
+#endif
     }
     void leave_recursion() {
         --depth_;
@@ -324,7 +350,7 @@ private:
     }
     RJSON_NOINLINE bool sync_depth() {
         for (; real_depth_ < depth_; ++real_depth_)
-            if (Py_EnterRecursiveCall(" while encoding a JSON object")) return false;
+            if (!interpreter_enter()) return false;
         return true;
     }
 
@@ -727,7 +753,7 @@ private:
                 PyErr_Clear();  // (the general path meets the same limit)
                 return false;
             }
-            if (Py_EnterRecursiveCall(" while encoding a JSON object")) {
+            if (!interpreter_enter()) {
                 PyErr_Clear();
                 return false;
             }
