@@ -889,6 +889,19 @@ def test_wide_output_ints_escapes_and_short_strs(wide):
         assert_same({"k": obj, "wide_first": [wide] + ints + shorts}, **kw)
 
 
+def test_short_ascii_strs_del_and_escapes():
+    """The lane's inline check of short ASCII strs lets DEL through for str output (it is
+    written as it is there, escaped with ensure_ascii) and sends any str with an escape
+    to the general path: every short length, with each boundary char at each place, as
+    values and as keys, in narrow and wide output."""
+    marks = ["\x7f", '"', "\\", "\n", "\x00", "\x1f", " ", "~", "\x7f\x7f", "\x7f\n"]
+    strs = ["x" * n + e + "y" * m for n in range(0, 33) for m in (0, 1, 2, 15, 16, 17, 31) for e in marks]
+    strs = [s for s in strs if len(s) <= 40]
+    for obj in (strs, {s: s for s in strs}, [strs, "\u4e2d"], [strs, "\xe9"]):
+        for kw in ({"ensure_ascii": False, "separators": (",", ":")}, {"ensure_ascii": False}, {}):
+            assert_same(obj, **kw)
+
+
 def test_latin1_guess_right_and_wrong():
     """After outputs past the scratch space that held Latin-1, the next one starts as a
     Latin-1 str: it must still come out ASCII when it holds none, and Latin-1 (not
