@@ -869,6 +869,18 @@ def test_widening_late_in_large_outputs(wide):
                 assert_same(obj, ensure_ascii=False)
 
 
+def test_widening_early_in_large_outputs_twice():
+    """A large buffer widened while it holds little of its capacity is set aside and
+    freed before the wider one is made: output from Latin-1 to UCS-2 to UCS-4 early in
+    a document sized from the last one, and after documents of other kinds."""
+    tail = [{"k": "abcdefgh", "n": i} for i in range(30_000)]
+    docs = [[["x" * 20] * 50, "\xe9", ["y"] * 30, "\u4e2d", ["z"] * 40, "\U0001f600", tail],
+            [["x"] * 10, "\u4e2d\n", tail], [["x"] * 10, "\U0001f600", tail], ["\xe9", tail], tail]
+    for doc in docs + docs[::-1] + docs:
+        assert_same(doc, ensure_ascii=False, separators=(",", ":"))
+        assert_same(doc, ensure_ascii=False)
+
+
 @pytest.mark.parametrize("wide", ["\u4e2d", "\U0001f600"], ids=repr)
 def test_wide_output_ints_escapes_and_short_strs(wide):
     """In UCS-2/UCS-4 output ints are stored widened from registers, escapes in strs
