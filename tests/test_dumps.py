@@ -930,6 +930,18 @@ def test_widening_late_in_large_outputs(wide):
                 assert_same(obj, ensure_ascii=False)
 
 
+def test_widening_early_in_large_outputs_twice():
+    """A large buffer widened while it holds little of its capacity is set aside and
+    freed before the wider one is made: output from Latin-1 to UCS-2 to UCS-4 early in
+    a document sized from the last one, and after documents of other kinds."""
+    tail = [{"k": "abcdefgh", "n": i} for i in range(30_000)]
+    docs = [[["x" * 20] * 50, "\xe9", ["y"] * 30, "\u4e2d", ["z"] * 40, "\U0001f600", tail],
+            [["x"] * 10, "\u4e2d\n", tail], [["x"] * 10, "\U0001f600", tail], ["\xe9", tail], tail]
+    for doc in docs + docs[::-1] + docs:
+        assert_same(doc, ensure_ascii=False, separators=(",", ":"))
+        assert_same(doc, ensure_ascii=False)
+
+
 @pytest.mark.parametrize("wide", ["\u4e2d", "\U0001f600"], ids=repr)
 def test_wide_output_ints_escapes_and_short_strs(wide):
     """In UCS-2/UCS-4 output ints are stored widened from registers, escapes in strs
@@ -948,6 +960,19 @@ def test_wide_output_ints_escapes_and_short_strs(wide):
     for kw in ({"ensure_ascii": False, "separators": (",", ":")}, {"ensure_ascii": False}):
         assert_same(obj, **kw)
         assert_same({"k": obj, "wide_first": [wide] + ints + shorts}, **kw)
+
+
+def test_short_ascii_strs_del_and_escapes():
+    """The lane's inline check of short ASCII strs lets DEL through for str output (it is
+    written as it is there, escaped with ensure_ascii) and sends any str with an escape
+    to the general path: every short length, with each boundary char at each place, as
+    values and as keys, in narrow and wide output."""
+    marks = ["\x7f", '"', "\\", "\n", "\x00", "\x1f", " ", "~", "\x7f\x7f", "\x7f\n"]
+    strs = ["x" * n + e + "y" * m for n in range(0, 33) for m in (0, 1, 2, 15, 16, 17, 31) for e in marks]
+    strs = [s for s in strs if len(s) <= 40]
+    for obj in (strs, {s: s for s in strs}, [strs, "\u4e2d"], [strs, "\xe9"]):
+        for kw in ({"ensure_ascii": False, "separators": (",", ":")}, {"ensure_ascii": False}, {}):
+            assert_same(obj, **kw)
 
 
 def test_latin1_guess_right_and_wrong():

@@ -608,11 +608,15 @@ private:
         } else {
             if (!PyUnicode_IS_COMPACT(o)) return nullptr;
             if (PyUnicode_IS_ASCII(o)) {
-                // A short one inline, widened to C (DEL goes the long way, which copies it).
+                // A short one inline, widened to C (DEL is plain here). One with an escape
+                // goes to the general path straight away: a kernel call here found the same
+                // stop (str_escapes: one wasted call a string).
                 const uint8_t* data = compact_ascii_data(o);
-                if (!(simd::short_readable(data, n) && simd::copy_short_plain_ascii(p + 1, data, n)) &&
-                    (static_cast<size_t>(end - p) < n + 2 || detail::copy_run(p + 1, data, n) != n))
+                if (RJSON_LIKELY(simd::short_readable(data, n))) {
+                    if (!simd::copy_short_plain_ascii<C, true>(p + 1, data, n)) return nullptr;
+                } else if (static_cast<size_t>(end - p) < n + 2 || detail::copy_run(p + 1, data, n) != n) {
                     return nullptr;
+                }
             } else {
                 const int kind = PyUnicode_KIND(o);
                 if (static_cast<size_t>(kind) > sizeof(C) || static_cast<size_t>(end - p) < n + 2) return nullptr;

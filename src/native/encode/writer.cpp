@@ -46,14 +46,41 @@ static void widen_copy(To* dst, const From* src, size_t n) {
 static Py_UCS4 max_char(int kind, bool latin1) { return kind == 4 ? 0x10FFFF : kind == 2 ? 0xFFFF : latin1 ? 0xFF : 0x7F; }
 
 bool UnicodeWriter::replace_str(int kind, size_t capacity) {
+    // A widening of a large buffer that holds little of its capacity (citm_catalog: 44K
+    // chars of 1M): what is written is set aside and the old str freed first, so that
+    // the new one, sized to fit in the old one's block (see widen_to), takes that block.
+    // Made while the old one lived, it took fresh memory past the heap's top, whose
+    // pages fault when first written (citm_catalog after another library's call freed
+    // its buffer: ~37 faults a call).
+    const size_t bytes = len_ * static_cast<size_t>(kind_);
+    uint8_t* held = nullptr;
+    if (str_ && kind != kind_ && bytes * 8 <= cap_ * static_cast<size_t>(kind_)) {
+        if (!(held = static_cast<uint8_t*>(PyMem_Malloc(bytes ? bytes : 1)))) {
+            PyErr_NoMemory();
+            return false;
+        }
+        std::memcpy(held, buf_, bytes);
+        Py_CLEAR(str_);
+        buf_ = held;
+    }
     PyObject* s = PyUnicode_New(static_cast<Py_ssize_t>(capacity + simd::kStoreSlack), max_char(kind, latin1_));
-    if (!s) return false;
+    if (!s) {
+        if (held) {  // (the output is lost with the error)
+            PyMem_Free(held);
+            buf_ = scratch_;
+            cap_ = kScratch;
+            len_ = 0;
+            kind_ = 1;
+        }
+        return false;
+    }
     auto* p = static_cast<uint8_t*>(PyUnicode_DATA(s));
     if (kind == kind_) std::memcpy(p, buf_, len_ * static_cast<size_t>(kind));
     else if (kind == 2) widen_copy(reinterpret_cast<uint16_t*>(p), buf_, len_);
     else if (kind_ == 1) widen_copy(reinterpret_cast<uint32_t*>(p), buf_, len_);
     else widen_copy(reinterpret_cast<uint32_t*>(p), reinterpret_cast<uint16_t*>(buf_), len_);
     Py_XSETREF(str_, s);
+    if (held) PyMem_Free(held);
     buf_ = p;
     cap_ = capacity;
     kind_ = kind;
@@ -68,6 +95,13 @@ bool UnicodeWriter::widen_to(int kind) {
     if (kind > 1) note(kind);
     if (kind <= kind_) return true;
     size_t capacity = cap_ * static_cast<size_t>(kind_) / static_cast<size_t>(kind);
+    if (str_) {
+        // Past scratch_, so that the wider str fits in the narrow one's block (see
+        // replace_str): its slack in bytes grows with the kind, and its header may be
+        // larger (by under 64 bytes).
+        const size_t fit = ((cap_ + simd::kStoreSlack + 1) * static_cast<size_t>(kind_) - 64) / static_cast<size_t>(kind);
+        capacity = fit > simd::kStoreSlack + 1 ? fit - simd::kStoreSlack - 1 : 0;
+    }
     return replace_str(kind, capacity > len_ + kScratch ? capacity : len_ + kScratch);
 }
 

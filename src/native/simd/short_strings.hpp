@@ -27,11 +27,13 @@ inline constexpr size_t kShortString = 32;
 #endif
 
 namespace detail {
+// kDelPlain: DEL (0x7F) passes too, as str output writes it unescaped.
+template <bool kDelPlain = false>
 inline unsigned stop_bits(__m128i v) {
     // As the kernels' stops_ascii. +0x60 maps the printable 0x20..0x7E to -128..-34
     // (signed) and everything else above -34: one compare with the constant on the
     // right, which SSE2 has (a "less than" needs a copy of the constant and an inverse).
-    __m128i low = _mm_cmpgt_epi8(_mm_add_epi8(v, _mm_set1_epi8(0x60)), _mm_set1_epi8(-34));
+    __m128i low = _mm_cmpgt_epi8(_mm_add_epi8(v, _mm_set1_epi8(0x60)), _mm_set1_epi8(kDelPlain ? -33 : -34));
     __m128i quote = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
     __m128i bslash = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
     return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(low, _mm_or_si128(quote, bslash))));
@@ -84,11 +86,11 @@ RJSON_WIDEN_INLINE void store_widened(Out* dst, __m128i lo, __m128i hi) {
     store_widened16<Out>(d + sizeof(Out), hi);
 }
 
-// If src[0, n) (n <= kShortString) is all printable ASCII other than '"' and '\\',
-// copies it to dst as units of type Out (writing up to 32 units) and returns true; otherwise
-// returns false (dst may have been written). Reads 32 bytes from src, so src's page
-// must hold them.
-template <class Out = uint8_t>
+// If src[0, n) (n <= kShortString) is all printable ASCII other than '"' and '\\'
+// (DEL too with kDelPlain), copies it to dst as units of type Out (writing up to 32
+// units) and returns true; otherwise returns false (dst may have been written). Reads
+// 32 bytes from src, so src's page must hold them.
+template <class Out = uint8_t, bool kDelPlain = false>
 RJSON_OVERREAD_INLINE bool copy_short_plain_ascii(Out* dst, const uint8_t* src, size_t n) {
     __m128i lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src));
     __m128i hi = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 16));
@@ -100,7 +102,7 @@ RJSON_OVERREAD_INLINE bool copy_short_plain_ascii(Out* dst, const uint8_t* src, 
         store_widened16<Out>(reinterpret_cast<__m128i*>(dst), lo);
         if (n > 16) store_widened16<Out>(reinterpret_cast<__m128i*>(dst + 16), hi);
     }
-    uint64_t stops = detail::stop_bits(lo) | (uint64_t{detail::stop_bits(hi)} << 16);
+    uint64_t stops = detail::stop_bits<kDelPlain>(lo) | (uint64_t{detail::stop_bits<kDelPlain>(hi)} << 16);
     return (stops & ((uint64_t{1} << n) - 1)) == 0;
 }
 
