@@ -673,6 +673,32 @@ def test_dict_table_layouts():
             assert rjson.dumpb(d) == json.dumps(d, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+def test_nested_lists_of_dicts():
+    """Nested lists that start with a dict take a loop of their own, which reads the
+    tables and values of the dicts ahead: every table layout, other items among them,
+    and lengths on both sides of its batch of 16."""
+    class Obj:
+        pass
+
+    inst = Obj()
+    inst.x, inst.y = 1, "z"
+    holes = {str(i): i for i in range(9)}
+    for i in range(0, 9, 2):
+        del holes[str(i)]
+    emptied = {"k": 1}
+    del emptied["k"]
+    kinds = [{"a": 1, "b": []}, holes, emptied, {}, vars(inst), {"x": {"y": [1, {"z": None}]}}, [1], "s", 2.5]
+    for n in (1, 2, 3, 15, 16, 17, 18, 40):
+        items = [kinds[(i * 7) % len(kinds)] for i in range(n)]
+        items[0] = {"first": True}
+        for obj in ({"l": items}, [items, items[:1]], [[items]]):
+            for kw in ({}, {"ensure_ascii": False, "separators": (",", ":")}):
+                assert rjson.dumps(obj, **kw) == json.dumps(obj, **kw)
+            assert rjson.dumpb(obj) == json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
+    general = [{"a": 1}, {1: "a", 3: 2, 2.5: [1]}, {2: 3}]
+    assert rjson.dumps({"l": general}) == json.dumps({"l": general})
+
+
 # Short lists and tuples of scalars are written inline by the lane (GeoJSON's [x, y]);
 # anything in them the lane cannot write sends the whole list back to the general path.
 SHORT_LIST_ITEMS = [1.5, -0.0, 1e300, 1e-7, 7, 2**64, True, False, None, "ab", "", "\u00e9",

@@ -74,6 +74,22 @@ RJSON_INLINE void prefetch_inside(PyObject* o) {
     }
 }
 
+// The first values of a dict whose header and table are in cache (a list walk asked
+// for them items earlier), so that its walk finds them on their way. A table holds at
+// least ma_used entries, so the first min(ma_used, 4) are there to read whatever its
+// kind: general entries are wider, and the values read then, like a deleted entry's
+// or a split table's null, are only prefetched, never followed.
+RJSON_INLINE void prefetch_values(PyObject* o) {
+#ifdef RJSON_DICT_LAYOUT
+    if (Py_TYPE(o) != &PyDict_Type) return;
+    const Py_ssize_t used = PyDict_GET_SIZE(o);
+    const cpython::UnicodeEntry* entries = cpython::unicode_entries(cpython::keys_of(o));
+    for (Py_ssize_t j = 0; j < used && j < 4; ++j) __builtin_prefetch(entries[j].value);
+#else
+    (void)o;
+#endif
+}
+
 // dict_next as a loop over one dict, for walks that run no Python code between most
 // steps: the table is looked up once, and again only after reload() (call it after
 // anything that may have changed the dict). Each step also prefetches the next value
