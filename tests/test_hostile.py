@@ -103,6 +103,10 @@ MUTATIONS = {
     "dict-clear": ("obj = {'a': Odd(), 'b': [1, 2], 'c': 'x' * 50}",
                    "obj.clear(); obj['z'] = 1; return 5"),
     "dict-pop": ("obj = {'a': Odd(), 'b': 'x' * 100, 'c': 3}", "obj.pop('b', None); return 0"),
+    # A deleted entry further on, and a resize (a new table) in the middle of the walk.
+    "dict-pop-later": ("obj = {'a': Odd(), 'b': 1, 'c': 'x' * 40, 'd': 3}", "obj.pop('c', None); return 0"),
+    "dict-grow": ("obj = {'a': 1, 'b': Odd(), 'c': 'x' * 40, 'd': 3}",
+                  "obj.update((f'k{i}', i) for i in range(40)) if len(obj) < 40 else None; return 2"),
     "nested-clear": ("inner = [Odd(), 'y' * 64]\nobj = {'i': inner, 'j': inner}",
                      "inner.clear(); return 'z'"),
 }

@@ -3,6 +3,7 @@
 // at a fraction of what the public calls cost per entry. Every other version, and
 // debug or free-threaded builds, keep the public API (RJSON_DICT_LAYOUT undefined).
 #pragma once
+#include <algorithm>
 #include "common/py.hpp"
 
 #if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030D0000 && !defined(Py_REF_DEBUG) && \
@@ -104,42 +105,74 @@ class DictWalk {
 public:
     explicit DictWalk(PyObject* dict) : dict_(dict) { reload(); }
 
+    // The table is looked up again (it may have been replaced); the walk goes on from the
+    // same entry index, as PyDict_Next would.
     void reload() {
 #ifdef RJSON_DICT_LAYOUT
+        const Py_ssize_t index = base_ ? at_ - base_ : pos_;
         cpython::DictKeys* keys = cpython::keys_of(dict_);
+        // A table with as many entries as the dict has items has no deleted ones (a dict
+        // json.loads makes): its steps need not look for them. Any other goes through
+        // PyDict_Next.
         if (RJSON_LIKELY(reinterpret_cast<PyDictObject*>(dict_)->ma_values == nullptr &&
-                         keys->dk_kind == cpython::kUnicodeKind)) {
-            entries_ = cpython::unicode_entries(keys);
-            n_ = keys->dk_nentries;
+                         keys->dk_kind == cpython::kUnicodeKind && keys->dk_nentries == PyDict_GET_SIZE(dict_))) {
+            base_ = cpython::unicode_entries(keys);
+            end_ = base_ + keys->dk_nentries;
+            at_ = base_ + std::min(index, keys->dk_nentries);  // (a dict may shrink)
         } else {
-            entries_ = nullptr;
+            pos_ = index;
+            base_ = at_ = end_ = nullptr;
         }
 #endif
     }
 
     RJSON_INLINE bool next(PyObject** key, PyObject** value) {
 #ifdef RJSON_DICT_LAYOUT
-        if (RJSON_LIKELY(entries_ != nullptr)) {
-            Py_ssize_t i = pos_;
-            while (i < n_ && entries_[i].value == nullptr) ++i;  // deleted entries
-            if (i >= n_) return false;
-            *key = entries_[i].key;
-            *value = entries_[i].value;
-            pos_ = i + 1;
-            if (pos_ + 1 < n_) __builtin_prefetch(entries_[pos_ + 1].value);
-            if (pos_ < n_ && entries_[pos_].value) prefetch_inside(entries_[pos_].value);  // (null: deleted)
+        if (RJSON_LIKELY(at_ < end_)) {
+            const cpython::UnicodeEntry* e = at_++;
+            *key = e->key;
+            *value = e->value;
+            if (e + 2 < end_) {
+                __builtin_prefetch(e[2].value);
+                prefetch_inside(e[1].value);
+            } else if (e + 1 < end_) {
+                prefetch_inside(e[1].value);
+            }
             return true;
         }
+        if (base_) return false;
 #endif
-        return PyDict_Next(dict_, &pos_, key, value) != 0;
+        const Step step = public_next(dict_, pos_);
+        pos_ = step.pos;
+        *key = step.key;
+        *value = step.value;
+        return step.found;
     }
 
 private:
+    // PyDict_Next, out of line and by value: no address of the walk or of the caller's
+    // key and value escapes, so a loop that inlines next() can keep them in registers
+    // (a store through the output pointer may alias anything whose address escaped).
+    struct Step {
+        PyObject* key;
+        PyObject* value;
+        Py_ssize_t pos;
+        bool found;
+    };
+    RJSON_NOINLINE static Step public_next(PyObject* dict, Py_ssize_t pos) {
+        Step step{nullptr, nullptr, 0, false};
+        step.found = PyDict_Next(dict, &pos, &step.key, &step.value) != 0;
+        step.pos = pos;
+        return step;
+    }
+
     PyObject* dict_;
-    Py_ssize_t pos_ = 0;
+    Py_ssize_t pos_ = 0;  // PyDict_Next's position, when base_ is null
 #ifdef RJSON_DICT_LAYOUT
-    const cpython::UnicodeEntry* entries_ = nullptr;  // null: through PyDict_Next
-    Py_ssize_t n_ = 0;
+    // The entries [at_, end_) still to walk in base_'s table; all null: through PyDict_Next.
+    const cpython::UnicodeEntry* base_ = nullptr;
+    const cpython::UnicodeEntry* at_ = nullptr;
+    const cpython::UnicodeEntry* end_ = nullptr;
 #endif
 };
 

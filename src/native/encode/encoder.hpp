@@ -558,6 +558,12 @@ private:
             return {',', ':', 1, 1, 0, kLaneRoom};
         }
     }
+    // s.need, as a constant where it is one: read from the struct, the compiler kept it in
+    // memory and loaded it on every step of a loop.
+    static RJSON_INLINE size_t lane_need(const LaneSeps& s) {
+        if constexpr (kJson && kSeps == Seps::options) return s.need;
+        else return kLaneRoom;
+    }
     template <class C>
     RJSON_INLINE C* lane_item_sep(C* p, const LaneSeps& s) const {
         if constexpr (kJson) {
@@ -699,7 +705,7 @@ private:
         *p = '[';
         C* q = p + 1;
         for (Py_ssize_t i = 0; i < n; ++i) {
-            if (static_cast<size_t>(end - q) < s.need) return nullptr;
+            if (static_cast<size_t>(end - q) < lane_need(s)) return nullptr;
             if (i) q = lane_item_sep(q, s);
             q = lane_scalar(q, end, items[i], Py_TYPE(items[i]));
             if (!q) return nullptr;
@@ -872,7 +878,7 @@ private:
             } else if (i + (kDicts ? 3 : 2) < n) {
                 __builtin_prefetch(item_at[i + (kDicts ? 3 : 2)]);
             }
-            if (!lane_room(p, end, seps.need)) return Lane::error;
+            if (!lane_room(p, end, lane_need(seps))) return Lane::error;
             if (i) p = lane_item_sep(p, seps);
             if (C* q = lane_value(p, end, item, seps)) {
                 p = q;
@@ -936,8 +942,13 @@ private:
     // Members from walk.next(&key, &value) until it returns false: an exact dict walked
     // in place (DictWalk), or sort_keys' sorted pairs. walk.reload() follows anything
     // that may have run Python code.
+    //
+    // The loop walks a copy of walk, whose address does not escape: the compiler keeps
+    // its position in registers, where walk itself was stored and loaded again around
+    // every store through p, which may alias it.
     template <class C, class Walk>
-    RJSON_INLINE Lane lane_members(Walk& walk, bool* first_member) {
+    RJSON_INLINE Lane lane_members(Walk& walk_out, bool* first_member) {
+        Walk walk = walk_out;
         const int kind = w_.kind();
         PyObject *k, *v;
         C* p = w_.template cur<C>();
@@ -946,17 +957,17 @@ private:
         const LaneSeps seps = lane_seps();
         const bool cached = kKeyText && key_text_.on();
         while (walk.next(&k, &v)) {
-            if (!lane_room(p, end, seps.need)) return Lane::error;
+            if (!lane_room(p, end, lane_need(seps))) return Lane::error;
             C* key_at = first ? p : lane_item_sep(p, seps);
             // q: past the key's separator, if the lane wrote them.
             C* q = nullptr;
             if constexpr (kKeyText) {
                 // (The room a step has covers the slot's whole store after a separator.)
                 static_assert(kLaneRoom >= 8 + KeyText::kSlotBytes);
-                if (cached && (q = key_text_.put(key_at, k)) && static_cast<size_t>(end - q) < seps.need) q = nullptr;
+                if (cached && (q = key_text_.put(key_at, k)) && static_cast<size_t>(end - q) < lane_need(seps)) q = nullptr;
             }
             if (!q && RJSON_LIKELY(PyUnicode_CheckExact(k)) && (q = lane_str(key_at, end, k))) {
-                if (static_cast<size_t>(end - q) >= seps.need) {
+                if (static_cast<size_t>(end - q) >= lane_need(seps)) {
                     q = lane_key_sep(q, seps);
                     if constexpr (kKeyText)
                         if (cached) key_text_.store(k, key_at, q);
@@ -982,6 +993,7 @@ private:
             walk.reload();
             if (w_.kind() != kind) {
                 *first_member = first;
+                walk_out = walk;
                 return Lane::widened;
             }
             p = w_.template cur<C>();
