@@ -649,24 +649,32 @@ def test_compact_call_keywords(kw):
         assert_same(obj, **kw)
 
 
+class _Attrs:
+    pass
+
+
+def _odd_tables(size, every):
+    """Dicts whose tables are not what json.loads makes: `size` str keys with every
+    `every`-th deleted, one emptied, and an instance's split table."""
+    holes = {str(i): i for i in range(size)}
+    for i in range(0, size, every):
+        del holes[str(i)]
+    emptied = {"k": 1}
+    del emptied["k"]
+    inst = _Attrs()
+    inst.x, inst.y = 1, "z"
+    return holes, emptied, vars(inst)
+
+
 def test_dict_table_layouts():
     """Dicts whose tables the encoder reads in place or through PyDict_Next: with
     deleted entries, re-added keys, non-str keys, and an instance's split table."""
-    class Obj:
-        pass
-
-    inst = Obj()
-    inst.x, inst.y = 1, "z"
-    holes = {str(i): i for i in range(50)}
-    for i in range(0, 50, 3):
-        del holes[str(i)]
+    holes, emptied, split = _odd_tables(50, 3)
     readded = dict.fromkeys("abcd", 0)
     del readded["a"], readded["d"]
     readded["a"] = 5
-    emptied = {"k": 1}
-    del emptied["k"]
     general = {1: "a", 3: 2, 2.5: [1]}
-    for d in (holes, readded, emptied, vars(inst), general, [holes, vars(inst), readded]):
+    for d in (holes, readded, emptied, split, general, [holes, split, readded]):
         for kw in ({}, {"sort_keys": True}, {"indent": 1}, {"ensure_ascii": False, "separators": (",", ":")}):
             assert rjson.dumps(d, **kw) == json.dumps(d, **kw)
         if d is not general:  # dumpb: the same text, compact
@@ -677,17 +685,8 @@ def test_nested_lists_of_dicts():
     """Nested lists that start with a dict take a loop of their own, which reads the
     tables and values of the dicts ahead: every table layout, other items among them,
     and lengths on both sides of its batch of 16."""
-    class Obj:
-        pass
-
-    inst = Obj()
-    inst.x, inst.y = 1, "z"
-    holes = {str(i): i for i in range(9)}
-    for i in range(0, 9, 2):
-        del holes[str(i)]
-    emptied = {"k": 1}
-    del emptied["k"]
-    kinds = [{"a": 1, "b": []}, holes, emptied, {}, vars(inst), {"x": {"y": [1, {"z": None}]}}, [1], "s", 2.5]
+    holes, emptied, split = _odd_tables(9, 2)
+    kinds = [{"a": 1, "b": []}, holes, emptied, {}, split, {"x": {"y": [1, {"z": None}]}}, [1], "s", 2.5]
     for n in (1, 2, 3, 15, 16, 17, 18, 40):
         items = [kinds[(i * 7) % len(kinds)] for i in range(n)]
         items[0] = {"first": True}
